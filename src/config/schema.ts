@@ -1,0 +1,79 @@
+/**
+ * The one configuration schema. Key names follow CNCF Distribution's config.yml
+ * (lower case, no separators) so that `BERTH_<SECTION>_<KEY>` environment overrides map
+ * one-to-one onto it, as `REGISTRY_*` does for registry:2. Every object is strict:
+ * an unknown key is an error that names it.
+ */
+import { z } from 'zod';
+
+const filesystem = z.object({ rootdirectory: z.string().min(1).default('./data') }).strict();
+const inmemory = z.object({}).strict();
+
+/** Storage: exactly one driver section, plus the driver-independent switches. */
+const storage = z
+  .object({
+    filesystem: filesystem.optional(),
+    inmemory: inmemory.nullable().optional(),
+    delete: z.object({ enabled: z.boolean().default(true) }).strict().default({}),
+    redirect: z.object({ disable: z.boolean().default(false) }).strict().default({}),
+  })
+  .strict()
+  .default({})
+  .superRefine((s, ctx) => {
+    const drivers = (['filesystem', 'inmemory'] as const).filter((d) => s[d] !== undefined);
+    if (drivers.length > 1) {
+      ctx.addIssue({ code: 'custom', message: `only one storage driver may be configured, got ${drivers.join(', ')}` });
+    }
+  })
+  .transform((s) => (s.filesystem === undefined && s.inmemory === undefined ? { ...s, filesystem: { rootdirectory: './data' } } : s));
+
+const http = z
+  .object({
+    addr: z
+      .string()
+      .regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]*):\d{1,5}$/, 'must be HOST:PORT or :PORT')
+      .default(':5000'),
+    /** External base URL (scheme://host[:port]) used in Location headers when set. */
+    host: z.string().url().optional(),
+    /** Emit relative Location headers (Distribution's http.relativeurls). */
+    relativeurls: z.boolean().default(false),
+  })
+  .strict()
+  .default({});
+
+const log = z
+  .object({
+    level: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+    accesslog: z.object({ disabled: z.boolean().default(true) }).strict().default({}),
+  })
+  .strict()
+  .default({});
+
+const validation = z
+  .object({
+    manifests: z
+      .object({
+        /** Largest manifest body accepted on PUT, in bytes (the spec suggests 4 MiB). */
+        maxsize: z.number().int().positive().default(4 * 1024 * 1024),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict()
+  .default({});
+
+/** The whole configuration file. */
+export const configSchema = z
+  .object({
+    version: z.union([z.string(), z.number()]).transform(String).default('0.1'),
+    log,
+    http,
+    storage,
+    catalog: z.object({ maxentries: z.number().int().positive().default(1000) }).strict().default({}),
+    tags: z.object({ maxentries: z.number().int().positive().default(1000) }).strict().default({}),
+    validation,
+  })
+  .strict();
+
+/** A validated configuration with every default filled in. */
+export type Config = z.output<typeof configSchema>;

@@ -1,0 +1,44 @@
+/** Blob routes: GET/HEAD (with Range and optional redirect) and DELETE. */
+import { pipeline } from 'node:stream/promises';
+import { UnsupportedError } from '../registry/errors.js';
+import { parseDigest } from '../registry/reference.js';
+import type { Handler } from './context.js';
+import { parseRange } from './range.js';
+import { empty } from './respond.js';
+
+/** GET or HEAD /v2/<name>/blobs/<digest>. */
+export const get: Handler = async ({ req, res, params, deps }) => {
+  const digest = parseDigest(params.ref);
+  const { size } = await deps.registry.blobs.stat(params.name, digest);
+  const headers: Record<string, string> = {
+    'Docker-Content-Digest': digest.value,
+    'Content-Type': 'application/octet-stream',
+    'Accept-Ranges': 'bytes',
+    ETag: `"${digest.value}"`,
+    'Cache-Control': 'max-age=31536000',
+  };
+  if (req.method === 'HEAD') return empty(res, 200, { ...headers, 'Content-Length': String(size) });
+  if (!deps.config.storage.redirect.disable) {
+    const url = await deps.registry.blobs.redirectURL(digest, req.method);
+    if (url) return empty(res, 307, { Location: url, 'Docker-Content-Digest': digest.value });
+  }
+  const range = parseRange(req.get('range'), size);
+  if (size === 0) {
+    res.status(200).set({ ...headers, 'Content-Length': '0' }).end();
+    return;
+  }
+  const start = range?.start ?? 0;
+  const end = range?.end ?? size - 1;
+  const stream = await deps.registry.blobs.open(digest, start, end);
+  res.status(range ? 206 : 200).set({ ...headers, 'Content-Length': String(end - start + 1) });
+  if (range) res.set('Content-Range', `bytes ${start}-${end}/${size}`);
+  await pipeline(stream, res);
+};
+
+/** DELETE /v2/<name>/blobs/<digest>: unlinks the blob from the repository. */
+export const remove: Handler = async ({ res, params, deps }) => {
+  if (!deps.config.storage.delete.enabled) throw new UnsupportedError('deletes are disabled on this registry');
+  const digest = parseDigest(params.ref);
+  await deps.registry.blobs.unlink(params.name, digest);
+  empty(res, 202, { 'Docker-Content-Digest': digest.value });
+};

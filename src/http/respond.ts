@@ -1,0 +1,34 @@
+/** Small response helpers shared by the handlers. */
+import type { Request, Response } from 'express';
+import type { Config } from '../config/schema.js';
+
+/** A Location header value for `path`: absolute unless configured relative. */
+export function location(req: Request, config: Config, path: string): string {
+  if (config.http.relativeurls) return path;
+  if (config.http.host) return `${config.http.host.replace(/\/+$/, '')}${path}`;
+  return `${req.protocol}://${req.get('host') ?? 'localhost'}${path}`;
+}
+
+/** End a response with no body (and Content-Length: 0 where a body would be allowed). */
+export function empty(res: Response, status: number, headers: Record<string, string> = {}): void {
+  res.status(status).set(headers);
+  if (status !== 204 && status !== 304) res.set('Content-Length', '0');
+  res.end();
+}
+
+/** Send a JSON body with an exact Content-Length. */
+export function json(res: Response, status: number, value: unknown, contentType = 'application/json; charset=utf-8'): void {
+  const body = JSON.stringify(value);
+  res.status(status).set({ 'Content-Type': contentType, 'Content-Length': String(Buffer.byteLength(body)) });
+  res.end(res.req.method === 'HEAD' ? undefined : body);
+}
+
+/** The inclusive "0-N" Range header of an upload holding `size` bytes. */
+export const uploadRange = (size: number): string => `0-${Math.max(0, size - 1)}`;
+
+/** A single query parameter as a string, or undefined. */
+export function query(req: Request, key: string): string | undefined {
+  const v = req.query[key];
+  if (Array.isArray(v)) return typeof v[0] === 'string' ? v[0] : undefined;
+  return typeof v === 'string' ? v : undefined;
+}

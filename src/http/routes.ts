@@ -1,0 +1,73 @@
+/**
+ * The /v2 API as data: one table of named routes built from the spec's path grammar, and the
+ * dispatcher that matches a request against it. Names contain slashes, so the name is the
+ * greedy prefix before a fixed suffix, and is then checked against the name grammar.
+ */
+import type { RequestHandler } from 'express';
+import { parseName } from '../registry/reference.js';
+import type { Deps, Handler } from './context.js';
+import { HttpError } from './error-table.js';
+import * as blobs from './blobs.js';
+import * as uploads from './uploads.js';
+import * as manifests from './manifests.js';
+import * as listing from './listing.js';
+import * as referrers from './referrers.js';
+
+type Method = 'GET' | 'HEAD' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
+
+/** One named route: a path pattern and a handler per method. */
+interface Route {
+  name: string;
+  pattern: RegExp;
+  /** Whether group 1 is a repository name. */
+  hasName: boolean;
+  methods: Partial<Record<Method, Handler>>;
+}
+
+/** Every route of the Distribution API, most specific first. */
+export const ROUTES: readonly Route[] = [
+  { name: 'base', pattern: /^\/v2\/?$/, hasName: false, methods: { GET: listing.base, HEAD: listing.base } },
+  { name: 'catalog', pattern: /^\/v2\/_catalog$/, hasName: false, methods: { GET: listing.catalog } },
+  { name: 'tags', pattern: /^\/v2\/(.+)\/tags\/list$/, hasName: true, methods: { GET: listing.tags } },
+  {
+    name: 'manifest',
+    pattern: /^\/v2\/(.+)\/manifests\/([^/]+)$/,
+    hasName: true,
+    methods: { GET: manifests.get, HEAD: manifests.get, PUT: manifests.put, DELETE: manifests.remove },
+  },
+  { name: 'upload-start', pattern: /^\/v2\/(.+)\/blobs\/uploads\/?$/, hasName: true, methods: { POST: uploads.start } },
+  {
+    name: 'upload',
+    pattern: /^\/v2\/(.+)\/blobs\/uploads\/([^/]+)$/,
+    hasName: true,
+    methods: { GET: uploads.status, PATCH: uploads.patch, PUT: uploads.complete, DELETE: uploads.cancel },
+  },
+  { name: 'blob', pattern: /^\/v2\/(.+)\/blobs\/([^/]+)$/, hasName: true, methods: { GET: blobs.get, HEAD: blobs.get, DELETE: blobs.remove } },
+  { name: 'referrers', pattern: /^\/v2\/(.+)\/referrers\/([^/]+)$/, hasName: true, methods: { GET: referrers.list } },
+];
+
+/** Express middleware dispatching /v2 requests through ROUTES. */
+export function v2Dispatcher(deps: Deps): RequestHandler {
+  return async (req, res, next) => {
+    try {
+      const path = req.path;
+      if (!path.startsWith('/v2')) return next();
+      for (const route of ROUTES) {
+        const m = route.pattern.exec(path);
+        if (!m) continue;
+        const handler = route.methods[req.method as Method];
+        if (!handler) {
+          res.set('Allow', Object.keys(route.methods).join(', '));
+          throw new HttpError(405, 'UNSUPPORTED', `method ${req.method} not allowed on ${route.name}`);
+        }
+        const name = route.hasName ? parseName(m[1]!) : '';
+        const ref = (route.hasName ? m[2] : m[1]) ?? '';
+        await handler({ req, res, params: { name, ref }, deps });
+        return;
+      }
+      throw new HttpError(404, 'UNSUPPORTED', 'no such API endpoint');
+    } catch (err) {
+      next(err);
+    }
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * Parsing and validating manifest bodies. The stored bytes are never rewritten: this only
+ * reads them to learn the media type, the references that must exist, and the subject.
+ */
+import { ManifestInvalidError } from './errors.js';
+import * as mt from './media-types.js';
+import { parseDigest, type Digest } from './reference.js';
+
+/** A content descriptor as found in manifests. */
+export interface Descriptor {
+  mediaType: string;
+  digest: Digest;
+  size: number;
+  artifactType?: string;
+  annotations?: Record<string, string>;
+  platform?: { os?: string; architecture?: string; variant?: string };
+  urls?: string[];
+}
+
+/** What the registry needs to know about a manifest. */
+export interface ParsedManifest {
+  mediaType: string;
+  /** Blobs (config and layers) that must be in the repository. */
+  blobs: Descriptor[];
+  /** Child manifests (of an index) that must be in the repository. */
+  manifests: Descriptor[];
+  subject?: Descriptor;
+  /** artifactType, or for an image manifest its config media type (referrers API rule). */
+  artifactType?: string;
+  annotations?: Record<string, string>;
+}
+
+/** Content types that say nothing about which manifest this is. */
+const GENERIC_TYPES = new Set(['', 'application/json', 'application/octet-stream', 'text/plain']);
+
+/** Parse a manifest; `contentType` is the PUT's Content-Type (absent when reading back). */
+export function parseManifest(body: Buffer, contentType?: string): ParsedManifest {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(body.toString('utf8'));
+  } catch (err) {
+    throw new ManifestInvalidError(`manifest is not valid JSON: ${(err as Error).message}`);
+  }
+  if (!isObject(doc)) throw new ManifestInvalidError('manifest must be a JSON object');
+  const declared = doc['mediaType'];
+  if (declared !== undefined && typeof declared !== 'string') throw new ManifestInvalidError('mediaType must be a string');
+  const header = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (declared !== undefined && !GENERIC_TYPES.has(header) && header !== declared) {
+    throw new ManifestInvalidError(`Content-Type ${header} does not match the manifest's mediaType ${declared}`);
+  }
+  const mediaType = declared ?? (GENERIC_TYPES.has(header) ? inferType(doc) : header);
+  if (mt.DOCKER_SCHEMA1.includes(mediaType) || doc['schemaVersion'] === 1) {
+    throw new ManifestInvalidError('Docker schema 1 manifests are not supported; push schema 2 or OCI');
+  }
+  if (!mt.MANIFEST_TYPES.has(mediaType)) throw new ManifestInvalidError(`unsupported manifest media type ${mediaType}`);
+  if (doc['schemaVersion'] !== 2) throw new ManifestInvalidError('schemaVersion must be 2');
+
+  const out: ParsedManifest = { mediaType, blobs: [], manifests: [] };
+  if (mt.INDEX_TYPES.has(mediaType)) {
+    out.manifests = descriptorList(doc['manifests'], 'manifests', true);
+  } else {
+    if (doc['config'] === undefined) throw new ManifestInvalidError('image manifest has no config');
+    const config = descriptor(doc['config'], 'config');
+    const layers = descriptorList(doc['layers'], 'layers', mediaType === mt.DOCKER_MANIFEST);
+    out.blobs = [config, ...layers.filter((l) => !(mt.FOREIGN_LAYER_TYPES.has(l.mediaType) && l.urls?.length))];
+    out.artifactType = config.mediaType;
+  }
+  if (doc['artifactType'] !== undefined) {
+    if (typeof doc['artifactType'] !== 'string') throw new ManifestInvalidError('artifactType must be a string');
+    out.artifactType = doc['artifactType'];
+  }
+  if (doc['subject'] !== undefined) out.subject = descriptor(doc['subject'], 'subject');
+  if (doc['annotations'] !== undefined) out.annotations = stringMap(doc['annotations'], 'annotations');
+  return out;
+}
+
+function inferType(doc: Record<string, unknown>): string {
+  if (Array.isArray(doc['manifests'])) return mt.OCI_INDEX;
+  if (doc['config'] !== undefined) return mt.OCI_MANIFEST;
+  if (doc['fsLayers'] !== undefined || doc['signatures'] !== undefined) return mt.DOCKER_SCHEMA1[0]!;
+  throw new ManifestInvalidError('cannot tell the manifest type: no mediaType, config or manifests');
+}
+
+function descriptorList(value: unknown, field: string, required: boolean): Descriptor[] {
+  if (value === undefined && !required) return [];
+  if (!Array.isArray(value)) throw new ManifestInvalidError(`${field} must be an array`);
+  return value.map((v, i) => descriptor(v, `${field}[${i}]`));
+}
+
+function descriptor(value: unknown, field: string): Descriptor {
+  if (!isObject(value)) throw new ManifestInvalidError(`${field} must be a descriptor object`);
+  const { mediaType, digest, size } = value;
+  if (typeof mediaType !== 'string' || mediaType === '') throw new ManifestInvalidError(`${field}.mediaType must be a non-empty string`);
+  if (typeof digest !== 'string') throw new ManifestInvalidError(`${field}.digest must be a string`);
+  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
+    throw new ManifestInvalidError(`${field}.size must be a non-negative integer`);
+  }
+  let parsed: Digest;
+  try {
+    parsed = parseDigest(digest);
+  } catch {
+    throw new ManifestInvalidError(`${field}.digest is not a valid digest`, { digest });
+  }
+  const d: Descriptor = { mediaType, digest: parsed, size };
+  if (typeof value['artifactType'] === 'string') d.artifactType = value['artifactType'];
+  if (value['annotations'] !== undefined) d.annotations = stringMap(value['annotations'], `${field}.annotations`);
+  if (isObject(value['platform'])) d.platform = value['platform'] as Descriptor['platform'];
+  if (Array.isArray(value['urls'])) d.urls = value['urls'].filter((u): u is string => typeof u === 'string');
+  return d;
+}
+
+function stringMap(value: unknown, field: string): Record<string, string> {
+  if (!isObject(value) || !Object.values(value).every((v) => typeof v === 'string')) {
+    throw new ManifestInvalidError(`${field} must map strings to strings`);
+  }
+  return value as Record<string, string>;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
