@@ -9,10 +9,14 @@ export function location(req: Request, config: Config, path: string): string {
   return `${req.protocol}://${req.get('host') ?? 'localhost'}${path}`;
 }
 
-/** End a response with no body (and Content-Length: 0 where a body would be allowed). */
+/**
+ * End a response with no body. Content-Length is 0 unless `headers` gives one (a HEAD
+ * answers with the length a GET would have).
+ */
 export function empty(res: Response, status: number, headers: Record<string, string> = {}): void {
-  res.status(status).set(headers);
+  res.status(status);
   if (status !== 204 && status !== 304) res.set('Content-Length', '0');
+  res.set(headers);
   res.end();
 }
 
