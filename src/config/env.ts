@@ -7,6 +7,8 @@ import { parse as parseYaml } from 'yaml';
 
 /** Prefix of every override variable. */
 export const ENV_PREFIX = 'BERTH_';
+/** BERTH_* variables that are not configuration keys (BERTH_CONFIG names the file). */
+const NOT_KEYS = new Set(['BERTH_CONFIG']);
 
 type Raw = Record<string, unknown>;
 
@@ -14,7 +16,7 @@ type Raw = Record<string, unknown>;
 export function applyEnvOverrides(raw: Raw, env: NodeJS.ProcessEnv): Raw {
   const out: Raw = structuredClone(raw);
   for (const [name, value] of Object.entries(env)) {
-    if (!name.startsWith(ENV_PREFIX) || value === undefined) continue;
+    if (!name.startsWith(ENV_PREFIX) || NOT_KEYS.has(name) || value === undefined) continue;
     const path = name.slice(ENV_PREFIX.length).toLowerCase().split('_').filter(Boolean);
     if (path.length === 0) continue;
     let node: Raw = out;
