@@ -14,8 +14,14 @@ const storage = z
   .object({
     filesystem: filesystem.optional(),
     inmemory: inmemory.nullable().optional(),
-    delete: z.object({ enabled: z.boolean().default(true) }).strict().default({}),
-    redirect: z.object({ disable: z.boolean().default(false) }).strict().default({}),
+    delete: z
+      .object({ enabled: z.boolean().default(true) })
+      .strict()
+      .default({}),
+    redirect: z
+      .object({ disable: z.boolean().default(false) })
+      .strict()
+      .default({}),
   })
   .strict()
   .default({})
@@ -44,7 +50,10 @@ const http = z
 const log = z
   .object({
     level: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
-    accesslog: z.object({ disabled: z.boolean().default(true) }).strict().default({}),
+    accesslog: z
+      .object({ disabled: z.boolean().default(true) })
+      .strict()
+      .default({}),
   })
   .strict()
   .default({});
@@ -54,7 +63,11 @@ const validation = z
     manifests: z
       .object({
         /** Largest manifest body accepted on PUT, in bytes (the spec suggests 4 MiB). */
-        maxsize: z.number().int().positive().default(4 * 1024 * 1024),
+        maxsize: z
+          .number()
+          .int()
+          .positive()
+          .default(4 * 1024 * 1024),
       })
       .strict()
       .default({}),
@@ -69,8 +82,14 @@ export const configSchema = z
     log,
     http,
     storage,
-    catalog: z.object({ maxentries: z.number().int().positive().default(1000) }).strict().default({}),
-    tags: z.object({ maxentries: z.number().int().positive().default(1000) }).strict().default({}),
+    catalog: z
+      .object({ maxentries: z.number().int().positive().default(1000) })
+      .strict()
+      .default({}),
+    tags: z
+      .object({ maxentries: z.number().int().positive().default(1000) })
+      .strict()
+      .default({}),
     validation,
   })
   .strict();

@@ -24,7 +24,10 @@ export const get: Handler = async ({ req, res, params, deps }) => {
   }
   const range = parseRange(req.get('range'), size);
   if (size === 0) {
-    res.status(200).set({ ...headers, 'Content-Length': '0' }).end();
+    res
+      .status(200)
+      .set({ ...headers, 'Content-Length': '0' })
+      .end();
     return;
   }
   const start = range?.start ?? 0;

@@ -71,7 +71,13 @@ function extraHeaders(err: unknown): Record<string, string> {
 export function errorMiddleware(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const c = classify(err);
-    if (c.status >= 500) log.error('request failed', { id: res.getHeader('X-Request-Id'), method: req.method, url: req.originalUrl, error: String(err?.stack ?? err) });
+    if (c.status >= 500)
+      log.error('request failed', {
+        id: res.getHeader('X-Request-Id'),
+        method: req.method,
+        url: req.originalUrl,
+        error: String(err?.stack ?? err),
+      });
     if (res.headersSent) {
       res.destroy();
       return;
@@ -79,7 +85,10 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
     const entry: Record<string, unknown> = { code: c.code, message: c.message };
     if (c.detail !== undefined) entry['detail'] = c.detail;
     const body = JSON.stringify({ errors: [entry] });
-    res.status(c.status).set(extraHeaders(err)).set({ 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)) });
+    res
+      .status(c.status)
+      .set(extraHeaders(err))
+      .set({ 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)) });
     // A request whose body was not read is drained so the connection can be reused.
     if (!req.complete) req.resume();
     res.end(req.method === 'HEAD' ? undefined : body);

@@ -4,7 +4,7 @@ import { ManifestTooLargeError, ManifestUnknownError, UnsupportedError } from '.
 import type { StoredManifest } from '../registry/manifests.js';
 import { INDEX_TYPES } from '../registry/media-types.js';
 import { parseReference, type Reference } from '../registry/reference.js';
-import { accepts, acceptedTypes } from './accept.js';
+import { accepts, acceptedTypes, type MediaRange } from './accept.js';
 import type { Ctx, Handler } from './context.js';
 import { empty, location } from './respond.js';
 
@@ -32,7 +32,12 @@ export const get: Handler = async (ctx) => {
  * fetched by tag is answered with its linux/amd64 image when that is acceptable; otherwise
  * the manifest is unknown in any form the client can read.
  */
-async function fallback({ params, deps }: Ctx, ref: Reference, m: StoredManifest, accepted: string[]): Promise<StoredManifest> {
+async function fallback(
+  { params, deps }: Ctx,
+  ref: Reference,
+  m: StoredManifest,
+  accepted: readonly MediaRange[],
+): Promise<StoredManifest> {
   if (ref.kind === 'tag' && INDEX_TYPES.has(m.parsed.mediaType)) {
     const child = m.parsed.manifests.find((d) => d.platform?.os === 'linux' && d.platform?.architecture === 'amd64');
     if (child && accepts(accepted, child.mediaType)) {
@@ -40,7 +45,9 @@ async function fallback({ params, deps }: Ctx, ref: Reference, m: StoredManifest
       if (accepts(accepted, picked.parsed.mediaType)) return picked;
     }
   }
-  throw new ManifestUnknownError(`manifest is ${m.parsed.mediaType}, which the Accept header does not allow`, { mediaType: m.parsed.mediaType });
+  throw new ManifestUnknownError(`manifest is ${m.parsed.mediaType}, which the Accept header does not allow`, {
+    mediaType: m.parsed.mediaType,
+  });
 }
 
 /** PUT /v2/<name>/manifests/<reference>. */

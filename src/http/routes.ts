@@ -42,7 +42,12 @@ export const ROUTES: readonly Route[] = [
     hasName: true,
     methods: { GET: uploads.status, PATCH: uploads.patch, PUT: uploads.complete, DELETE: uploads.cancel },
   },
-  { name: 'blob', pattern: /^\/v2\/(.+)\/blobs\/([^/]+)$/, hasName: true, methods: { GET: blobs.get, HEAD: blobs.get, DELETE: blobs.remove } },
+  {
+    name: 'blob',
+    pattern: /^\/v2\/(.+)\/blobs\/([^/]+)$/,
+    hasName: true,
+    methods: { GET: blobs.get, HEAD: blobs.get, DELETE: blobs.remove },
+  },
   { name: 'referrers', pattern: /^\/v2\/(.+)\/referrers\/([^/]+)$/, hasName: true, methods: { GET: referrers.list } },
 ];
 

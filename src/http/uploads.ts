@@ -85,7 +85,10 @@ function chunkRange(req: Request): ChunkRange | undefined {
   const range = parseContentRange(req.get('content-range'));
   const length = req.get('content-length');
   if (range && length !== undefined && Number(length) !== range.end - range.start + 1) {
-    throw new SizeInvalidError('Content-Length does not match Content-Range', { 'Content-Length': length, 'Content-Range': req.get('content-range') });
+    throw new SizeInvalidError('Content-Length does not match Content-Range', {
+      'Content-Length': length,
+      'Content-Range': req.get('content-range'),
+    });
   }
   return range;
 }

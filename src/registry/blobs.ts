@@ -32,7 +32,8 @@ export class BlobStore {
    * so manifests can be fetched through the blobs endpoint.
    */
   async isLinked(name: string, digest: Digest): Promise<boolean> {
-    const link = (await readLink(this.driver, paths.layerLink(name, digest))) ?? (await readLink(this.driver, paths.revisionLink(name, digest)));
+    const link =
+      (await readLink(this.driver, paths.layerLink(name, digest))) ?? (await readLink(this.driver, paths.revisionLink(name, digest)));
     return link !== null && link.value === digest.value;
   }
 

@@ -5,7 +5,10 @@
 
 /** Base class so the HTTP layer can tell domain errors from bugs. */
 export class RegistryError extends Error {
-  constructor(message: string, public readonly detail?: unknown) {
+  constructor(
+    message: string,
+    public readonly detail?: unknown,
+  ) {
     super(message);
     this.name = new.target.name;
   }
@@ -27,13 +30,19 @@ export class BlobUploadUnknownError extends RegistryError {}
 export class BlobUploadInvalidError extends RegistryError {}
 /** A chunk that does not start where the upload ends; carries the current size. */
 export class RangeInvalidError extends RegistryError {
-  constructor(message: string, public readonly currentSize: number) {
+  constructor(
+    message: string,
+    public readonly currentSize: number,
+  ) {
     super(message);
   }
 }
 /** A blob Range request that cannot be satisfied; carries the blob size. */
 export class RangeNotSatisfiableError extends RegistryError {
-  constructor(message: string, public readonly size: number) {
+  constructor(
+    message: string,
+    public readonly size: number,
+  ) {
     super(message);
   }
 }

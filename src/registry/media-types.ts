@@ -9,7 +9,10 @@ export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 /** OCI image index. */
 export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 /** Docker schema 1 types, refused: deprecated and unsigned content cannot be verified. */
-export const DOCKER_SCHEMA1 = ['application/vnd.docker.distribution.manifest.v1+json', 'application/vnd.docker.distribution.manifest.v1+prettyjws'];
+export const DOCKER_SCHEMA1 = [
+  'application/vnd.docker.distribution.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.v1+prettyjws',
+];
 
 /** Types whose entries are manifests rather than blobs. */
 export const INDEX_TYPES: ReadonlySet<string> = new Set([DOCKER_MANIFEST_LIST, OCI_INDEX]);

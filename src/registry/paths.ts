@@ -47,8 +47,7 @@ export const tagDir = (name: string, tag: string): string => `${tagsDir(name)}/$
 /** The tag's current digest. */
 export const tagCurrentLink = (name: string, tag: string): string => `${tagDir(name, tag)}/current/link`;
 /** The tag's history entry for a digest. */
-export const tagIndexLink = (name: string, tag: string, d: Digest): string =>
-  `${tagDir(name, tag)}/index/${d.algorithm}/${d.hex}/link`;
+export const tagIndexLink = (name: string, tag: string, d: Digest): string => `${tagDir(name, tag)}/index/${d.algorithm}/${d.hex}/link`;
 
 /** Folder of one upload session. */
 export const uploadDir = (name: string, id: string): string => `${repoDir(name)}/_uploads/${id}`;
@@ -58,8 +57,7 @@ export const uploadData = (name: string, id: string): string => `${uploadDir(nam
 export const uploadStartedAt = (name: string, id: string): string => `${uploadDir(name, id)}/startedat`;
 
 /** Folder listing the referrers of one subject digest. */
-export const referrersDir = (name: string, subject: Digest): string =>
-  `${repoDir(name)}/_referrers/${subject.algorithm}/${subject.hex}`;
+export const referrersDir = (name: string, subject: Digest): string => `${repoDir(name)}/_referrers/${subject.algorithm}/${subject.hex}`;
 /** Link saying manifest `d` refers to `subject`. */
 export const referrerLink = (name: string, subject: Digest, d: Digest): string =>
   `${referrersDir(name, subject)}/${d.algorithm}/${d.hex}/link`;

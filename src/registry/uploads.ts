@@ -88,7 +88,10 @@ export class UploadService {
       const actual = await this.digestOf(name, id, expected, size);
       if (actual.digest.value !== expected.value) {
         await this.removeLocked(name, id);
-        throw new DigestInvalidError('provided digest did not match uploaded content', { expected: expected.value, actual: actual.digest.value });
+        throw new DigestInvalidError('provided digest did not match uploaded content', {
+          expected: expected.value,
+          actual: actual.digest.value,
+        });
       }
       size = actual.size;
       if ((await this.blobs.statGlobal(expected)) === null) {

@@ -3,13 +3,7 @@
  * narrows backend failures to the few driver errors, and counts calls and time per method.
  */
 import type { Readable } from 'node:stream';
-import {
-  InvalidOffsetError,
-  InvalidPathError,
-  PathNotFoundError,
-  StorageUnavailableError,
-  UnsupportedMethodError,
-} from './driver.js';
+import { InvalidOffsetError, InvalidPathError, PathNotFoundError, StorageUnavailableError, UnsupportedMethodError } from './driver.js';
 import type { FileInfo, FileWriter, StorageDriver } from './driver.js';
 import type { WalkFn } from './walk.js';
 
@@ -31,10 +25,7 @@ export interface MethodStats {
   totalMs: number;
 }
 
-const METHODS = [
-  'getContent', 'putContent', 'reader', 'writer', 'stat', 'list',
-  'move', 'delete', 'redirectURL', 'walk',
-] as const;
+const METHODS = ['getContent', 'putContent', 'reader', 'writer', 'stat', 'list', 'move', 'delete', 'redirectURL', 'walk'] as const;
 type Method = (typeof METHODS)[number];
 
 // Marks an error thrown by the caller's walk callback, so it is passed through untouched
@@ -47,9 +38,7 @@ class CallbackError {
 export class BaseDriver implements StorageDriver {
   readonly name: string;
   // Plain counters: one performance.now() pair and two additions per call, no allocation.
-  readonly #stats = Object.fromEntries(
-    METHODS.map((m) => [m, { calls: 0, errors: 0, totalMs: 0 }]),
-  ) as Record<Method, MethodStats>;
+  readonly #stats = Object.fromEntries(METHODS.map((m) => [m, { calls: 0, errors: 0, totalMs: 0 }])) as Record<Method, MethodStats>;
 
   constructor(private readonly inner: StorageDriver) {
     this.name = inner.name;

@@ -65,7 +65,10 @@ export class InvalidPathError extends Error {
 }
 /** A read offset beyond the end of the file. */
 export class InvalidOffsetError extends Error {
-  constructor(public readonly path: string, public readonly offset: number) {
+  constructor(
+    public readonly path: string,
+    public readonly offset: number,
+  ) {
     super(`invalid offset ${offset} for ${path}`);
   }
 }

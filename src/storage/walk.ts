@@ -9,20 +9,11 @@ import type { FileInfo, StorageDriver } from './driver.js';
 export type WalkFn = (info: FileInfo) => Promise<void | 'skip'> | void | 'skip';
 
 /** Walk everything under `path` depth first, children in sorted order, via list() and stat(). */
-export async function walkFallback(
-  driver: Pick<StorageDriver, 'list' | 'stat'>,
-  path: string,
-  fn: WalkFn,
-): Promise<void> {
+export async function walkFallback(driver: Pick<StorageDriver, 'list' | 'stat'>, path: string, fn: WalkFn): Promise<void> {
   await walkDir(driver, path, fn, true);
 }
 
-async function walkDir(
-  driver: Pick<StorageDriver, 'list' | 'stat'>,
-  path: string,
-  fn: WalkFn,
-  top: boolean,
-): Promise<void> {
+async function walkDir(driver: Pick<StorageDriver, 'list' | 'stat'>, path: string, fn: WalkFn, top: boolean): Promise<void> {
   let children: string[];
   try {
     children = await driver.list(path);

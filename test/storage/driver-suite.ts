@@ -7,11 +7,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import {
-  InvalidOffsetError,
-  InvalidPathError,
-  PathNotFoundError,
-} from '../../src/storage/driver.js';
+import { InvalidOffsetError, InvalidPathError, PathNotFoundError } from '../../src/storage/driver.js';
 import type { StorageDriver } from '../../src/storage/driver.js';
 
 /** What a suite run needs from a backend: a fresh, empty driver and a way to dispose of it. */
@@ -206,13 +202,21 @@ export function runDriverSuite(name: string, make: DriverFactory): void {
         return info.path === '/w/a' ? 'skip' : undefined;
       });
       assert.deepEqual(skipped, ['/w/a', '/w/b', '/w/c', '/w/c/x']);
-      await assert.rejects(d.walk('/nowhere', () => undefined), PathNotFoundError);
+      await assert.rejects(
+        d.walk('/nowhere', () => undefined),
+        PathNotFoundError,
+      );
     });
 
     it('walk passes callback errors through unchanged', async () => {
       await d.putContent('/w/a', 'a');
       class Stop extends Error {}
-      await assert.rejects(d.walk('/w', () => { throw new Stop('stop'); }), Stop);
+      await assert.rejects(
+        d.walk('/w', () => {
+          throw new Stop('stop');
+        }),
+        Stop,
+      );
     });
 
     it('rejects invalid paths before touching the backend', async () => {

@@ -41,22 +41,28 @@ export class FsFileWriter extends Writable implements FileWriter {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (err?: Error | null) => void): void {
-    this.#writeAll([chunk]).then(() => callback(), (err) => callback(fsError(err, this.driverPath)));
+    this.#writeAll([chunk]).then(
+      () => callback(),
+      (err) => callback(fsError(err, this.driverPath)),
+    );
   }
 
-  override _writev(
-    chunks: Array<{ chunk: Buffer; encoding: BufferEncoding }>,
-    callback: (err?: Error | null) => void,
-  ): void {
+  override _writev(chunks: Array<{ chunk: Buffer; encoding: BufferEncoding }>, callback: (err?: Error | null) => void): void {
     const buffers = chunks.map((c) => c.chunk);
-    this.#writeAll(buffers).then(() => callback(), (err) => callback(fsError(err, this.driverPath)));
+    this.#writeAll(buffers).then(
+      () => callback(),
+      (err) => callback(fsError(err, this.driverPath)),
+    );
   }
 
   // fsync before 'finish', so a finished writer means durable bytes.
   override _final(callback: (err?: Error | null) => void): void {
     const handle = this.#handle;
     if (!handle) return callback();
-    handle.sync().then(() => callback(), (err) => callback(fsError(err, this.driverPath)));
+    handle.sync().then(
+      () => callback(),
+      (err) => callback(fsError(err, this.driverPath)),
+    );
   }
 
   override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
