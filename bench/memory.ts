@@ -37,27 +37,34 @@ function source(n: number, block: Buffer): Readable {
 }
 
 function call(method: string, url: string, headers: Record<string, string> = {}, body?: Readable) {
-  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; digest?: string; bytes: number }>((resolve, reject) => {
-    const req = request(url, { method, headers }, (res) => {
-      const hash = createHash('sha256');
-      let bytes = 0;
-      res.on('data', (c: Buffer) => {
-        hash.update(c);
-        bytes += c.length;
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; digest?: string; bytes: number }>(
+    (resolve, reject) => {
+      const req = request(url, { method, headers }, (res) => {
+        const hash = createHash('sha256');
+        let bytes = 0;
+        res.on('data', (c: Buffer) => {
+          hash.update(c);
+          bytes += c.length;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, digest: `sha256:${hash.digest('hex')}`, bytes }));
+        res.on('error', reject);
       });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, digest: `sha256:${hash.digest('hex')}`, bytes }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    if (body) body.pipe(req);
-    else req.end();
-  });
+      req.on('error', reject);
+      if (body) body.pipe(req);
+      else req.end();
+    },
+  );
 }
 
 async function main(): Promise<void> {
   const root = await mkdtemp(join(tmpdir(), 'berth-mem-'));
   const server = spawn(process.execPath, ['dist/main.js', 'serve'], {
-    env: { ...process.env, BERTH_HTTP_ADDR: `127.0.0.1:${values.port}`, BERTH_STORAGE_FILESYSTEM_ROOTDIRECTORY: root, BERTH_LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      BERTH_HTTP_ADDR: `127.0.0.1:${values.port}`,
+      BERTH_STORAGE_FILESYSTEM_ROOTDIRECTORY: root,
+      BERTH_LOG_LEVEL: 'warn',
+    },
     stdio: 'inherit',
   });
   try {

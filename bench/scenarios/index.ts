@@ -1,0 +1,26 @@
+/** Every scenario, in the order they run (pull-large reads what push-large wrote). */
+import { dockerScenario } from './docker.js';
+import { catalog, tagsList } from './listing.js';
+import { headBlob } from './head.js';
+import { manifestGet, manifestPut } from './manifests.js';
+import { mixed } from './mixed.js';
+import { pullLarge } from './pull.js';
+import { pushChunked, pushLarge, pushSmall } from './push.js';
+import type { Scenario } from './types.js';
+
+/** The scenario list; `dockerStateDir` is the private dockerd's state folder. */
+export function allScenarios(dockerStateDir: string): Scenario[] {
+  return [
+    pushLarge,
+    pushChunked,
+    pushSmall,
+    pullLarge,
+    headBlob,
+    manifestPut,
+    manifestGet,
+    tagsList,
+    catalog,
+    mixed,
+    dockerScenario(dockerStateDir),
+  ];
+}
