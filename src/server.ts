@@ -25,7 +25,7 @@ export function parseAddr(addr: string): { host: string | undefined; port: numbe
 /** Build the registry for `config` and listen on its address. */
 export async function startServer(config: Config, log: Logger = createLogger(config.log.level)): Promise<Running> {
   const driver = createDriver(config.storage);
-  const app = createApp({ config, registry: createRegistry(driver), log });
+  const app = createApp({ config, registry: createRegistry(driver, config.storage.cache), log });
   const server = createServer(app);
   // Layers of several GiB may take long: no whole-request timeout; idle sockets still time out.
   server.requestTimeout = 0;

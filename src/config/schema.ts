@@ -22,6 +22,15 @@ const storage = z
       .object({ disable: z.boolean().default(false) })
       .strict()
       .default({}),
+    /** In-memory cache of small storage facts (links, blob sizes, listings); see src/storage/cache.ts. */
+    cache: z
+      .object({
+        /** Seconds a fact read from storage is trusted before it is read again; 0 turns the cache off. */
+        ttl: z.number().min(0).default(5),
+        maxentries: z.number().int().positive().default(200_000),
+      })
+      .strict()
+      .default({}),
   })
   .strict()
   .default({})

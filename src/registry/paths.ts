@@ -61,3 +61,14 @@ export const referrersDir = (name: string, subject: Digest): string => `${repoDi
 /** Link saying manifest `d` refers to `subject`. */
 export const referrerLink = (name: string, subject: Digest, d: Digest): string =>
   `${referrersDir(name, subject)}/${d.algorithm}/${d.hex}/link`;
+
+/**
+ * What the storage cache may keep (src/storage/cache.ts): link files and folder listings under
+ * repositories/ (tags, revisions, layers, referrers, the repositories themselves) and the size
+ * of content-addressed blobs; never anything of an upload in progress.
+ */
+export const CACHE_POLICY = {
+  content: (path: string): boolean => path.startsWith(`${REPOSITORIES}/`) && path.endsWith('/link') && !path.includes('/_uploads/'),
+  stat: (path: string): boolean => path.startsWith(`${ROOT}/blobs/`) && path.endsWith('/data'),
+  list: (path: string): boolean => path.startsWith(REPOSITORIES) && !path.includes('/_uploads'),
+};

@@ -1,8 +1,10 @@
 /** The registry domain, assembled over one storage driver. */
+import { CachingDriver } from '../storage/cache.js';
 import type { StorageDriver } from '../storage/driver.js';
 import { BlobStore } from './blobs.js';
 import { CatalogService } from './catalog.js';
 import { ManifestService } from './manifests.js';
+import { CACHE_POLICY } from './paths.js';
 import { ReferrerService } from './referrers.js';
 import { TagService } from './tags.js';
 import { UploadService } from './uploads.js';
@@ -17,8 +19,16 @@ export interface Registry {
   referrers: ReferrerService;
 }
 
-/** Build the services over a driver. */
-export function createRegistry(driver: StorageDriver): Registry {
+/** Settings of the storage-facts cache (config `storage.cache`). */
+export interface RegistryCacheOptions {
+  /** Seconds; 0 turns the cache off. */
+  ttl: number;
+  maxentries: number;
+}
+
+/** Build the services over a driver, behind the storage-facts cache. */
+export function createRegistry(storage: StorageDriver, cache: RegistryCacheOptions): Registry {
+  const driver = new CachingDriver(storage, { ttlMs: cache.ttl * 1000, maxEntries: cache.maxentries, policy: CACHE_POLICY });
   const blobs = new BlobStore(driver);
   const tags = new TagService(driver);
   const manifests = new ManifestService(driver, blobs, tags);

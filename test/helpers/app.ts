@@ -30,6 +30,6 @@ export async function makeApp(storage: 'memory' | 'fs' = 'memory', raw: Record<s
     storage: { ...(root ? { filesystem: { rootdirectory: root } } : { inmemory: {} }), ...rawStorage },
   });
   const driver = createDriver(config.storage);
-  const app = createApp({ config, registry: createRegistry(driver), log: createLogger('error') });
+  const app = createApp({ config, registry: createRegistry(driver, config.storage.cache), log: createLogger('error') });
   return { app, config, driver, root, cleanup: async () => (root ? rm(root, { recursive: true, force: true }) : undefined) };
 }

@@ -16,7 +16,7 @@ import { expectError } from '../helpers/http.js';
 import { pushBlob } from '../helpers/oci.js';
 
 const appFor = (config: Config) =>
-  createApp({ config, registry: createRegistry(createDriver(config.storage)), log: createLogger('error') });
+  createApp({ config, registry: createRegistry(createDriver(config.storage), config.storage.cache), log: createLogger('error') });
 
 /** The ConfigError message parseConfig throws for `raw` and `env`. */
 function failure(raw: unknown, env: NodeJS.ProcessEnv = {}): string {
@@ -152,7 +152,7 @@ describe('loadConfig from YAML', () => {
     await writeFile(unknown, 'storage:\n  inmemory: {}\n  cache:\n    blobdescriptor: inmemory\n');
     await assert.rejects(
       loadConfig(unknown, {}),
-      (e: Error) => e.message.includes(unknown) && e.message.includes('storage.cache: unknown key'),
+      (e: Error) => e.message.includes(unknown) && e.message.includes('storage.cache.blobdescriptor: unknown key'),
     );
   });
 

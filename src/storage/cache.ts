@@ -1,0 +1,183 @@
+/**
+ * A read-through cache of small storage facts (link contents, blob sizes, folder listings) in
+ * front of a driver. Requests for tags, manifests and blob HEADs otherwise cost several file
+ * system calls or S3 requests each, for facts that rarely change.
+ *
+ * Consistency: every write of this process goes through the same wrapper and drops what it
+ * makes stale (the path, its subtree, and the listings of its ancestors), so one process
+ * always reads its own writes. Writes by another process sharing the storage are seen once a
+ * cached entry is older than `ttlMs`. Only successful reads are cached: absence is always
+ * asked again, so a blob or tag pushed elsewhere is visible at once.
+ * Which paths may be cached is the caller's policy (the registry knows its layout).
+ */
+import type { Readable } from 'node:stream';
+import type { FileInfo, FileWriter, StorageDriver } from './driver.js';
+
+/** Which reads may be cached, by path. */
+export interface CachePolicy {
+  content(path: string): boolean;
+  stat(path: string): boolean;
+  list(path: string): boolean;
+}
+
+/** Options of the cache. */
+export interface CacheOptions {
+  /** How long an entry is trusted; 0 turns the cache off. */
+  ttlMs: number;
+  /** Entries kept at most; past it, the whole cache is dropped and refilled on demand. */
+  maxEntries: number;
+  policy: CachePolicy;
+}
+
+interface Entry<T> {
+  value: T;
+  expires: number;
+}
+
+/** What each kind of cached read holds. */
+interface Values {
+  content: Buffer;
+  stat: FileInfo;
+  list: string[];
+}
+type Kind = keyof Values;
+
+/** One folder level of the path trie; a subtree is dropped by dropping its node. */
+type Node = { children?: Map<string, Node> } & { [K in Kind]?: Entry<Values[K]> };
+
+/** The caching wrapper; see the file comment for what it caches and when it forgets. */
+export class CachingDriver implements StorageDriver {
+  readonly name: string;
+  #root: Node = {};
+  #entries = 0;
+
+  constructor(
+    private readonly inner: StorageDriver,
+    private readonly options: CacheOptions,
+  ) {
+    this.name = inner.name;
+  }
+
+  async getContent(path: string): Promise<Buffer> {
+    if (!this.#on() || !this.options.policy.content(path)) return this.inner.getContent(path);
+    const hit = this.#get(path, 'content');
+    if (hit) return hit;
+    const value = await this.inner.getContent(path);
+    this.#set(path, 'content', value);
+    return value;
+  }
+
+  async stat(path: string): Promise<FileInfo> {
+    if (!this.#on() || !this.options.policy.stat(path)) return this.inner.stat(path);
+    const hit = this.#get(path, 'stat');
+    if (hit) return hit;
+    const value = await this.inner.stat(path);
+    this.#set(path, 'stat', value);
+    return value;
+  }
+
+  async list(path: string): Promise<string[]> {
+    if (!this.#on() || !this.options.policy.list(path)) return this.inner.list(path);
+    const hit = this.#get(path, 'list');
+    if (hit) return [...hit];
+    const value = await this.inner.list(path);
+    this.#set(path, 'list', [...value]);
+    return value;
+  }
+
+  async putContent(path: string, content: Buffer | string): Promise<void> {
+    try {
+      await this.inner.putContent(path, content);
+    } finally {
+      this.#invalidate(path);
+    }
+  }
+
+  reader(path: string, offset?: number, end?: number): Promise<Readable> {
+    return this.inner.reader(path, offset, end);
+  }
+
+  async writer(path: string, append: boolean): Promise<FileWriter> {
+    const w = await this.inner.writer(path, append);
+    // The file changes as bytes land: forget it now and again once it is final.
+    this.#invalidate(path);
+    const commit = w.commit.bind(w);
+    const cancel = w.cancel.bind(w);
+    w.commit = () => commit().finally(() => this.#invalidate(path));
+    w.cancel = () => cancel().finally(() => this.#invalidate(path));
+    return w;
+  }
+
+  async move(source: string, dest: string): Promise<void> {
+    try {
+      await this.inner.move(source, dest);
+    } finally {
+      this.#invalidate(source);
+      this.#invalidate(dest);
+    }
+  }
+
+  async delete(path: string): Promise<void> {
+    try {
+      await this.inner.delete(path);
+    } finally {
+      this.#invalidate(path);
+    }
+  }
+
+  redirectURL(path: string, method: string): Promise<string | null> {
+    return this.inner.redirectURL(path, method);
+  }
+
+  walk(path: string, fn: (info: FileInfo) => Promise<void | 'skip'> | void | 'skip'): Promise<void> {
+    return this.inner.walk(path, fn);
+  }
+
+  #on(): boolean {
+    return this.options.ttlMs > 0;
+  }
+
+  #get<K extends Kind>(path: string, kind: K): Values[K] | undefined {
+    const entry = this.#node(path, false)?.[kind] as Entry<Values[K]> | undefined;
+    return entry !== undefined && entry.expires > Date.now() ? entry.value : undefined;
+  }
+
+  #set<K extends Kind>(path: string, kind: K, value: Values[K]): void {
+    if (this.#entries >= this.options.maxEntries) {
+      this.#root = {};
+      this.#entries = 0;
+    }
+    const node = this.#node(path, true)!;
+    if (node[kind] === undefined) this.#entries++;
+    (node as { [P in K]?: Entry<Values[K]> })[kind] = { value, expires: Date.now() + this.options.ttlMs };
+  }
+
+  /** Drop the path's subtree and the listings of its ancestors (a child may have come or gone). */
+  #invalidate(path: string): void {
+    const segments = path.split('/').filter(Boolean);
+    let node: Node | undefined = this.#root;
+    node.list = undefined;
+    for (let i = 0; i < segments.length - 1 && node; i++) {
+      node = node.children?.get(segments[i]!);
+      if (node) node.list = undefined;
+    }
+    // Entry counts are not decremented here: the count is an upper bound that only decides
+    // when to start over, so it may run ahead of the truth.
+    node?.children?.delete(segments[segments.length - 1] ?? '');
+  }
+
+  #node(path: string, create: boolean): Node | undefined {
+    let node = this.#root;
+    for (const seg of path.split('/')) {
+      if (seg === '') continue;
+      let next = node.children?.get(seg);
+      if (next === undefined) {
+        if (!create) return undefined;
+        next = {};
+        (node.children ??= new Map()).set(seg, next);
+      }
+      node = next;
+    }
+    return node;
+  }
+}
