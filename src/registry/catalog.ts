@@ -1,10 +1,17 @@
 /** The repository catalog: every folder under repositories/ that has a _manifests folder. */
-import { PathNotFoundError, type StorageDriver } from '../storage/driver.js';
-import { baseName } from './links.js';
+import type { StorageDriver } from '../storage/driver.js';
+import { baseName, listOrEmpty } from './links.js';
 import * as paths from './paths.js';
 import { compareLexical } from './tags.js';
 
-/** Lists repositories by walking storage, as Distribution does. */
+// Folders listed at once while descending: enough to hide S3 round trips, bounded so a
+// bucket with many repositories does not open thousands of requests together.
+const PARALLEL = 32;
+
+/**
+ * Lists repositories from folder listings only (one list per folder, no stat per entry), so
+ * the storage cache keeps the whole walk in memory and S3 pays one ListObjectsV2 per folder.
+ */
 export class CatalogService {
   constructor(private readonly driver: StorageDriver) {}
 
@@ -12,18 +19,23 @@ export class CatalogService {
   async all(): Promise<string[]> {
     const names: string[] = [];
     const prefix = `${paths.REPOSITORIES}/`;
-    try {
-      await this.driver.walk(paths.REPOSITORIES, (info) => {
-        if (!info.isDir) return;
-        const base = baseName(info.path);
-        if (!base.startsWith('_')) return;
-        // "_manifests" marks its parent as a repository; no "_" folder holds repositories.
-        if (base === '_manifests') names.push(info.path.slice(prefix.length, -'/_manifests'.length));
-        return 'skip';
-      });
-    } catch (err) {
-      if (err instanceof PathNotFoundError) return [];
-      throw err;
+    let level = [paths.REPOSITORIES];
+    while (level.length > 0) {
+      const next: string[] = [];
+      for (let i = 0; i < level.length; i += PARALLEL) {
+        const lists = await Promise.all(level.slice(i, i + PARALLEL).map((dir) => listOrEmpty(this.driver, dir)));
+        lists.forEach((children, j) => {
+          const dir = level[i + j]!;
+          for (const child of children) {
+            const base = baseName(child);
+            // "_manifests" marks its folder as a repository; no "_" folder holds repositories.
+            if (base === '_manifests') names.push(dir.slice(prefix.length));
+            else if (!base.startsWith('_')) next.push(child);
+          }
+        });
+      }
+      // A folder that vanished while we descend (a repository being deleted) lists as empty.
+      level = next;
     }
     return names.sort(compareLexical);
   }
