@@ -4,7 +4,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import type { Express } from 'express';
+import type { App } from '../../src/http/app.js';
 import { parseConfig } from '../../src/config/load.js';
 import { createApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/log.js';
@@ -12,7 +12,7 @@ import { createRegistry } from '../../src/registry/registry.js';
 import { createDriver } from '../../src/storage/factory.js';
 
 /** A fresh app serving `root` with the filesystem driver; `raw` is merged into the config. */
-export function appAt(root: string, raw: Record<string, unknown> = {}): Express {
+export function appAt(root: string, raw: Record<string, unknown> = {}): App {
   const rawStorage = (raw['storage'] ?? {}) as Record<string, unknown>;
   const config = parseConfig({ ...raw, storage: { filesystem: { rootdirectory: root }, ...rawStorage } });
   return createApp({ config, registry: createRegistry(createDriver(config.storage), config.storage.cache), log: createLogger('error') });

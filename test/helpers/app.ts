@@ -2,7 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Express } from 'express';
+import type { App } from '../../src/http/app.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { createApp } from '../../src/http/app.js';
@@ -13,7 +13,7 @@ import type { StorageDriver } from '../../src/storage/driver.js';
 
 /** A test app and what it runs on. */
 export interface TestApp {
-  app: Express;
+  app: App;
   config: Config;
   driver: StorageDriver;
   /** Filesystem root when storage is 'fs'. */

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
+import type { App } from '../../src/http/app.js';
 import type { Response } from 'supertest';
 
 /** The API version header every response must carry. */
@@ -59,7 +59,7 @@ export interface RawResponse {
  * chunked transfer encoding (no Content-Length) and exact byte counts of the answer.
  */
 export async function rawRequest(
-  app: Express,
+  app: App,
   method: string,
   path: string,
   headers: Record<string, string> = {},

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Express } from 'express';
+import type { App } from '../../src/http/app.js';
 import request from 'supertest';
 import type { Response } from 'supertest';
 import { asIs, binary, pathOf } from './http.js';
@@ -71,7 +71,7 @@ export function looseJson(value: unknown): string {
 }
 
 /** Upload a blob in one POST; returns its digest. */
-export async function pushBlob(app: Express, name: string, data: Buffer | string, alg: 'sha256' | 'sha512' = 'sha256'): Promise<string> {
+export async function pushBlob(app: App, name: string, data: Buffer | string, alg: 'sha256' | 'sha512' = 'sha256'): Promise<string> {
   const digest = digestOf(data, alg);
   const res = await request(app)
     .post(`/v2/${name}/blobs/uploads/?digest=${digest}`)
@@ -82,12 +82,12 @@ export async function pushBlob(app: Express, name: string, data: Buffer | string
 }
 
 /** PUT a manifest; the raw response. */
-export function putManifest(app: Express, name: string, ref: string, body: string | Buffer, contentType: string): Promise<Response> {
+export function putManifest(app: App, name: string, ref: string, body: string | Buffer, contentType: string): Promise<Response> {
   return request(app).put(`/v2/${name}/manifests/${ref}`).set('Content-Type', contentType).serialize(asIs).send(Buffer.from(body));
 }
 
 /** PUT a manifest, expect 201; returns the digest the registry reports. */
-export async function pushManifest(app: Express, name: string, ref: string, body: string | Buffer, contentType: string): Promise<string> {
+export async function pushManifest(app: App, name: string, ref: string, body: string | Buffer, contentType: string): Promise<string> {
   const res = await putManifest(app, name, ref, body, contentType);
   assert.equal(res.status, 201, `manifest push failed: ${res.status} ${res.text}`);
   return res.headers['docker-content-digest']!;
@@ -115,7 +115,7 @@ export interface ImageOptions {
 }
 
 /** Push a config, a layer and a manifest referencing them; by `ref` (default: its digest). */
-export async function pushImage(app: Express, name: string, opts: ImageOptions = {}): Promise<PushedImage> {
+export async function pushImage(app: App, name: string, opts: ImageOptions = {}): Promise<PushedImage> {
   const seed = opts.seed ?? 'image';
   const configBytes = JSON.stringify({ architecture: opts.platform?.architecture ?? 'amd64', os: 'linux', seed });
   const layerBytes = Buffer.from(`layer bytes for ${seed}`);
@@ -134,12 +134,12 @@ export async function pushImage(app: Express, name: string, opts: ImageOptions =
 }
 
 /** GET with the body kept as bytes (res.body is a Buffer). */
-export function getBytes(app: Express, path: string, headers: IncomingHttpHeaders = {}): Promise<Response> {
+export function getBytes(app: App, path: string, headers: IncomingHttpHeaders = {}): Promise<Response> {
   return request(app).get(path).buffer(true).parse(binary).set(headers);
 }
 
 /** Start an upload session; its path (Location) and id. */
-export async function startUpload(app: Express, name: string): Promise<{ path: string; id: string }> {
+export async function startUpload(app: App, name: string): Promise<{ path: string; id: string }> {
   const res = await request(app).post(`/v2/${name}/blobs/uploads/`);
   assert.equal(res.status, 202, `upload start failed: ${res.status} ${res.text}`);
   return { path: pathOf(res.headers['location']), id: res.headers['docker-upload-uuid']! };

@@ -1,7 +1,7 @@
 /** Tags list and catalog: lexical order, n/last pagination with Link, limits, unknown repositories. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Express } from 'express';
+import type { App } from '../../src/http/app.js';
 import request from 'supertest';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { expectError, pathOf } from '../helpers/http.js';
@@ -11,7 +11,7 @@ import { MT, pushBlob, pushImage, pushManifest } from '../helpers/oci.js';
 const lexical = (xs: string[]): string[] => [...xs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 
 /** Follow Link headers from `first`; every page's list and the Link of each. */
-async function walk(app: Express, first: string, key: 'tags' | 'repositories'): Promise<{ items: string[]; pages: string[][] }> {
+async function walk(app: App, first: string, key: 'tags' | 'repositories'): Promise<{ items: string[]; pages: string[][] }> {
   const pages: string[][] = [];
   let next: string | undefined = first;
   while (next !== undefined) {

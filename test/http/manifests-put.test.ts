@@ -19,10 +19,10 @@ import {
   putManifest,
   unknownDigest,
 } from '../helpers/oci.js';
-import type { Express } from 'express';
+import type { App } from '../../src/http/app.js';
 
 /** Build one manifest of each kind in `name`, pushing whatever it references. */
-async function kinds(app: Express, name: string): Promise<Array<{ kind: string; mediaType: string; body: string }>> {
+async function kinds(app: App, name: string): Promise<Array<{ kind: string; mediaType: string; body: string }>> {
   const amd = await pushImage(app, name, { docker: true, seed: 'amd64', platform: { os: 'linux', architecture: 'amd64' } });
   const arm = await pushImage(app, name, { seed: 'arm64', platform: { os: 'linux', architecture: 'arm64' } });
   await pushBlob(app, name, EMPTY_JSON);

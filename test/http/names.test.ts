@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Express } from 'express';
+import type { App } from '../../src/http/app.js';
 import request from 'supertest';
 import { appAt, filesUnder } from '../helpers/app-at.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
@@ -54,7 +54,7 @@ function routesFor(name: string): Array<[string, string]> {
   ];
 }
 
-async function send(app: Express, method: string, path: string) {
+async function send(app: App, method: string, path: string) {
   const req = request(app)[method as 'get'](path);
   return method === 'put' || method === 'post' ? req.set('Content-Type', MT.ociManifest).send('{"schemaVersion":2}') : req;
 }
@@ -152,7 +152,7 @@ describe('tags and digests', () => {
 describe('nothing outside the storage root is touched', () => {
   let outer: string;
   let root: string;
-  let app: Express;
+  let app: App;
   before(async () => {
     outer = await mkdtemp(join(tmpdir(), 'berth-jail-'));
     root = join(outer, 'root');

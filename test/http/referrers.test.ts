@@ -18,13 +18,13 @@ import {
   unknownDigest,
   type PushedImage,
 } from '../helpers/oci.js';
-import type { Express } from 'express';
+import type { App } from '../../src/http/app.js';
 
 const SIG = 'application/vnd.example.signature.v1';
 const SBOM = 'application/vnd.example.sbom.v1';
 
 /** Push an artifact (empty config) whose subject is `subject`; its referrer descriptor. */
-async function pushArtifact(app: Express, name: string, subject: PushedImage, artifactType: string, note: string) {
+async function pushArtifact(app: App, name: string, subject: PushedImage, artifactType: string, note: string) {
   await pushBlob(app, name, EMPTY_JSON);
   const payload = Buffer.from(`${artifactType} payload: ${note}`);
   await pushBlob(app, name, payload);
