@@ -85,6 +85,23 @@ describe('filesystem driver on disk', () => {
     await assert.rejects(bare.getContent('/../../etc/passwd'), { name: 'Error', message: /invalid path/ });
   });
 
+  it('read streams share a buffer budget: big reads alone, smaller ones when many are open', async () => {
+    await d.putContent('/blob', Buffer.alloc(1 << 20, 1));
+    const alone = await d.reader('/blob');
+    assert.equal(alone.readableHighWaterMark, 4 << 20);
+    alone.destroy();
+    await new Promise((r) => alone.once('close', r));
+    const many = await Promise.all(Array.from({ length: 64 }, () => d.reader('/blob')));
+    assert.equal(many[63]!.readableHighWaterMark, 512 << 10);
+    for (const s of many) s.destroy();
+    await Promise.all(many.map((s) => new Promise((r) => s.once('close', r))));
+    // Every closed stream gave its share back.
+    const again = await d.reader('/blob');
+    assert.equal(again.readableHighWaterMark, 4 << 20);
+    again.resume();
+    await new Promise((r) => again.once('close', r));
+  });
+
   it('stats() counts calls, errors and time per method', async () => {
     const before = d.stats().getContent;
     await d.getContent('/docker/registry/v2/x');
