@@ -3,9 +3,11 @@
  * `registry:2` data folder can be served as it is.
  */
 import { randomBytes } from 'node:crypto';
+import { close, createReadStream, fstat, open as openCb } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import { Readable } from 'node:stream';
+import { promisify } from 'node:util';
 import { InvalidOffsetError, InvalidPathError, PathNotFoundError } from '../driver.js';
 import type { FileInfo, FileWriter, StorageDriver } from '../driver.js';
 import { childPath, walkFallback } from '../walk.js';
@@ -27,6 +29,9 @@ const TEMP_PREFIX = '.tmp-';
 const READ_BUDGET = 32 << 20;
 const READ_MAX = 4 << 20;
 const READ_MIN = 64 << 10;
+const openFd = promisify(openCb);
+const fstatFd = promisify(fstat);
+const closeFd = promisify(close);
 
 /** A StorageDriver that keeps everything in files under `rootdirectory`. */
 export class FsDriver implements StorageDriver {
@@ -68,28 +73,31 @@ export class FsDriver implements StorageDriver {
   }
 
   async reader(path: string, offset = 0, end?: number): Promise<Readable> {
-    let handle;
+    // A plain descriptor and fs.createReadStream, not a FileHandle stream: the FileHandle's
+    // promise-based reads and close cost a third of the CPU of serving 1 MiB layers (profiled).
+    let fd: number;
     try {
-      handle = await open(this.#full(path), 'r');
+      fd = await openFd(this.#full(path), 'r');
     } catch (err) {
       throw fsError(err, path);
     }
     try {
-      const info = await handle.stat();
+      const info = await fstatFd(fd);
       if (info.isDirectory()) throw new PathNotFoundError(path);
       if (offset > info.size) throw new InvalidOffsetError(path, offset);
       const last = Math.min(end ?? info.size - 1, info.size - 1);
       if (last < offset) {
-        await handle.close();
+        await closeFd(fd);
         return Readable.from([], { objectMode: false });
       }
-      // The stream owns the handle from here and closes it when done or destroyed.
+      // The stream owns the descriptor from here and closes it when done or destroyed.
       const share = Math.floor(READ_BUDGET / ++this.#openReads);
-      const stream = handle.createReadStream({ start: offset, end: last, highWaterMark: Math.max(READ_MIN, Math.min(READ_MAX, share)) });
+      const highWaterMark = Math.max(READ_MIN, Math.min(READ_MAX, share));
+      const stream = createReadStream('', { fd, start: offset, end: last, highWaterMark, autoClose: true });
       stream.once('close', () => this.#openReads--);
       return stream;
     } catch (err) {
-      await handle.close().catch(() => undefined);
+      await closeFd(fd).catch(() => undefined);
       throw err instanceof PathNotFoundError || err instanceof InvalidOffsetError ? err : fsError(err, path);
     }
   }
