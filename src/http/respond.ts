@@ -20,9 +20,13 @@ export function empty(res: Response, status: number, headers: Record<string, str
   res.end();
 }
 
-/** Send a JSON body with an exact Content-Length. */
-export function json(res: Response, status: number, value: unknown, contentType = 'application/json; charset=utf-8'): void {
-  const body = JSON.stringify(value);
+/** Send a value as a JSON body with an exact Content-Length. */
+export function json(res: Response, status: number, value: unknown, contentType?: string): void {
+  jsonText(res, status, JSON.stringify(value), contentType);
+}
+
+/** Send an already serialized JSON body with an exact Content-Length. */
+export function jsonText(res: Response, status: number, body: string, contentType = 'application/json; charset=utf-8'): void {
   res.status(status).set({ 'Content-Type': contentType, 'Content-Length': String(Buffer.byteLength(body)) });
   res.end(res.req.method === 'HEAD' ? undefined : body);
 }

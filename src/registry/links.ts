@@ -31,7 +31,7 @@ export async function deleteIfExists(driver: StorageDriver, path: string): Promi
 }
 
 /** List a folder's children, empty when it does not exist. */
-export async function listOrEmpty(driver: StorageDriver, path: string): Promise<string[]> {
+export async function listOrEmpty(driver: StorageDriver, path: string): Promise<readonly string[]> {
   try {
     return await driver.list(path);
   } catch (err) {

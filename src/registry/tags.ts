@@ -7,6 +7,10 @@ import type { Digest } from './reference.js';
 
 /** Tag operations over the storage driver. */
 export class TagService {
+  // Sorted tag names per folder listing. The storage cache hands out the same listing until a
+  // tag changes, so a big repository's tags are sorted once, not on every request.
+  private readonly sorted = new WeakMap<readonly string[], readonly string[]>();
+
   constructor(private readonly driver: StorageDriver) {}
 
   /** The digest a tag points to; ManifestUnknownError when the tag does not exist. */
@@ -38,10 +42,15 @@ export class TagService {
   }
 
   /** Every tag of the repository, in lexical order; NameUnknownError for an unknown repository. */
-  async all(name: string): Promise<string[]> {
+  async all(name: string): Promise<readonly string[]> {
     try {
       const entries = await this.driver.list(paths.tagsDir(name));
-      return entries.map(baseName).sort(compareLexical);
+      let tags = this.sorted.get(entries);
+      if (tags === undefined) {
+        tags = Object.freeze(entries.map(baseName).sort(compareLexical));
+        this.sorted.set(entries, tags);
+      }
+      return tags;
     } catch (err) {
       if (!(err instanceof PathNotFoundError)) throw err;
     }

@@ -76,7 +76,7 @@ export class BaseDriver implements StorageDriver {
     return this.#call('stat', path, () => this.inner.stat(path));
   }
 
-  list(path: string): Promise<string[]> {
+  list(path: string): Promise<readonly string[]> {
     return this.#call('list', path, () => this.inner.list(path));
   }
 

@@ -38,7 +38,7 @@ interface Entry<T> {
 interface Values {
   content: Buffer;
   stat: FileInfo;
-  list: string[];
+  list: readonly string[];
 }
 type Kind = keyof Values;
 
@@ -76,12 +76,13 @@ export class CachingDriver implements StorageDriver {
     return value;
   }
 
-  async list(path: string): Promise<string[]> {
+  /** A cached listing is the same frozen array until it is invalidated, so callers can memoize on it. */
+  async list(path: string): Promise<readonly string[]> {
     if (!this.#on() || !this.options.policy.list(path)) return this.inner.list(path);
     const hit = this.#get(path, 'list');
-    if (hit) return [...hit];
-    const value = await this.inner.list(path);
-    this.#set(path, 'list', [...value]);
+    if (hit) return hit;
+    const value = Object.freeze([...(await this.inner.list(path))]);
+    this.#set(path, 'list', value);
     return value;
   }
 

@@ -40,7 +40,7 @@ export interface StorageDriver {
   writer(path: string, append: boolean): Promise<FileWriter>;
   stat(path: string): Promise<FileInfo>;
   /** Direct children of a directory, as full paths, unsorted. Throws PathNotFoundError. */
-  list(path: string): Promise<string[]>;
+  list(path: string): Promise<readonly string[]>;
   /** Atomic rename; replaces the destination. */
   move(source: string, dest: string): Promise<void>;
   /** Remove a file or a whole tree. Throws PathNotFoundError when absent. */

@@ -16,7 +16,7 @@ export async function walkFallback(driver: Pick<StorageDriver, 'list' | 'stat'>,
 async function walkDir(driver: Pick<StorageDriver, 'list' | 'stat'>, path: string, fn: WalkFn, top: boolean): Promise<void> {
   let children: string[];
   try {
-    children = await driver.list(path);
+    children = [...(await driver.list(path))];
   } catch (err) {
     // A subdirectory removed while we walk (GC racing an upload cleanup) is not an error;
     // only a missing starting point is.

@@ -113,6 +113,21 @@ for (const driver of ['memory', 'fs'] as const) {
       expectError(await request(t.app).get('/v2/blobs/only/tags/list'), 404, 'NAME_UNKNOWN');
     });
 
+    it('a listing follows tag writes and deletes at once (cached pages are dropped)', async () => {
+      const img = await pushImage(t.app, 'lib/moving', { seed: 'moving' });
+      await pushManifest(t.app, 'lib/moving', 'one', img.body, MT.ociManifest);
+      const first = await request(t.app).get('/v2/lib/moving/tags/list');
+      assert.deepEqual(first.body.tags, ['one']);
+      await pushManifest(t.app, 'lib/moving', 'two', img.body, MT.ociManifest);
+      assert.deepEqual((await request(t.app).get('/v2/lib/moving/tags/list')).body.tags, ['one', 'two']);
+      assert.equal((await request(t.app).delete('/v2/lib/moving/manifests/one')).status, 202);
+      assert.deepEqual((await request(t.app).get('/v2/lib/moving/tags/list')).body.tags, ['two']);
+      const page = async () => (await request(t.app).get('/v2/_catalog?n=2&last=lib/moun')).body.repositories;
+      assert.deepEqual(await page(), ['lib/moving', 'lib/tags']);
+      await pushImage(t.app, 'lib/movin', { seed: 'movin' });
+      assert.deepEqual(await page(), ['lib/movin', 'lib/moving']);
+    });
+
     it('a repository whose manifests are untagged lists no tags', async () => {
       await pushImage(t.app, 'untagged', { seed: 'untagged' });
       const res = await request(t.app).get('/v2/untagged/tags/list');

@@ -32,7 +32,7 @@ describe('storage cache', () => {
     await a.putContent('/r/tags/t1/link', 'two');
     await a.putContent('/r/tags/t2/link', 'x');
     assert.equal((await a.getContent('/r/tags/t1/link')).toString(), 'two');
-    assert.deepEqual((await a.list('/r/tags')).sort(), ['/r/tags/t1', '/r/tags/t2']);
+    assert.deepEqual([...(await a.list('/r/tags'))].sort(), ['/r/tags/t1', '/r/tags/t2']);
     await a.delete('/r/tags/t1');
     await assert.rejects(a.getContent('/r/tags/t1/link'), PathNotFoundError);
     assert.deepEqual(await a.list('/r/tags'), ['/r/tags/t2']);

@@ -149,8 +149,8 @@ export function runDriverSuite(name: string, make: DriverFactory): void {
       await d.putContent('/l/a', '1');
       await d.putContent('/l/b/deep', '2');
       await d.putContent('/l/c', '3');
-      assert.deepEqual((await d.list('/l')).sort(), ['/l/a', '/l/b', '/l/c']);
-      assert.deepEqual((await d.list('/')).sort(), ['/l']);
+      assert.deepEqual([...(await d.list('/l'))].sort(), ['/l/a', '/l/b', '/l/c']);
+      assert.deepEqual([...(await d.list('/'))].sort(), ['/l']);
       await assert.rejects(d.list('/missing'), PathNotFoundError);
       await assert.rejects(d.list('/l/a'), PathNotFoundError);
     });
