@@ -5,6 +5,7 @@
  * an unknown key is an error that names it.
  */
 import { z } from 'zod';
+import { authSchema, tlsSchema } from './security-schema.js';
 
 const filesystem = z.object({ rootdirectory: z.string().min(1).default('./data') }).strict();
 const inmemory = z.object({}).strict();
@@ -43,6 +44,8 @@ const http = z
     host: z.string().url().optional(),
     /** Emit relative Location headers (Distribution's http.relativeurls). */
     relativeurls: z.boolean().default(false),
+    /** Serve HTTPS (see security-schema.ts). */
+    tls: tlsSchema.optional(),
   })
   .strict()
   .default({});
@@ -91,6 +94,7 @@ export const configSchema = z
       .strict()
       .default({}),
     validation,
+    auth: authSchema,
   })
   .strict();
 

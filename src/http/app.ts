@@ -1,16 +1,22 @@
 /**
  * The Express app and its one request pipeline, built once:
- * request id → API version header → (access log) → /v2 dispatcher → error middleware.
- * Authentication and authorization slot in before the dispatcher (their own issue).
+ * request id → API version header → (access log) → token endpoints → /v2 dispatcher
+ * (name, then authorize, then handler) → error middleware.
  */
 import { randomBytes } from 'node:crypto';
 import express, { type Express } from 'express';
+import { createAuth, type Auth } from '../auth/setup.js';
 import type { Deps } from './context.js';
 import { errorMiddleware, HttpError } from './error-table.js';
 import { v2Dispatcher } from './routes.js';
 
+/** What createApp needs; auth is built from the config when not given. */
+export type AppDeps = Omit<Deps, 'auth'> & { auth?: Auth };
+
 /** Build the app over its dependencies. */
-export function createApp(deps: Deps): Express {
+export function createApp(appDeps: AppDeps): Express {
+  const auth = appDeps.auth ?? createAuth(appDeps.config, appDeps.log);
+  const deps: Deps = { ...appDeps, auth: auth.controller };
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
@@ -35,6 +41,7 @@ export function createApp(deps: Deps): Express {
       next();
     });
   }
+  if (auth.router) app.use(auth.router);
   app.use(v2Dispatcher(deps));
   app.use((_req, _res, next) => next(new HttpError(404, 'UNSUPPORTED', 'no such endpoint')));
   app.use(errorMiddleware(deps.log));
