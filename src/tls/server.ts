@@ -39,6 +39,10 @@ function readContext(cfg: TlsConfig): SecureContextOptions {
 function refusePlain(socket: Socket): void {
   // This runs outside Express (there is no TLS session to run it in), so it writes the OCI
   // envelope itself; it is the one response not produced by the error table.
+  // Discard what the client sent (so its FIN is seen and the socket closes), and do not wait
+  // long for a client that keeps its end open.
+  socket.resume();
+  socket.setTimeout(5_000, () => socket.destroy());
   socket.end(
     'HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\n' +
       `Content-Length: ${Buffer.byteLength(PLAIN_HTTP_BODY)}\r\nConnection: close\r\n\r\n${PLAIN_HTTP_BODY}`,
