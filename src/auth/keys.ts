@@ -17,6 +17,8 @@ export interface SigningKey {
 export interface TrustedKey {
   kid: string;
   key: KeyObject;
+  /** True when the kid was declared by the source (JWKS), false when computed from the key. */
+  declared?: boolean;
 }
 
 /** libtrust's key id: SHA-256 of the DER SubjectPublicKeyInfo, 240 bits, base32, groups of 4. */
@@ -79,7 +81,7 @@ export function keysFromJwks(doc: unknown): TrustedKey[] {
     .filter((k: JsonWebKey & { use?: string }) => k.use === undefined || k.use === 'sig')
     .map((jwk: JsonWebKey & { kid?: string }) => {
       const key = createPublicKey({ key: jwk, format: 'jwk' });
-      return { kid: jwk.kid ?? libtrustKeyId(key), key };
+      return { kid: jwk.kid ?? libtrustKeyId(key), key, declared: jwk.kid !== undefined };
     });
 }
 

@@ -1,7 +1,7 @@
 /**
  * Bearer token verification as a resource server. Every check names its algorithms, issuer and
- * audience; the key comes from the header's `kid` (or, without one, each trusted key in turn),
- * so `alg: none`, HS256 signed with a public key and foreign keys all fail.
+ * audience; the key comes from the header's `kid` (or, without a match, each key whose id a
+ * JWKS did not declare), so `alg: none`, HS256 signed with a public key and foreign keys fail.
  */
 import { readFileSync } from 'node:fs';
 import jwt from 'jsonwebtoken';
@@ -60,6 +60,9 @@ export function createTokenVerifier(cfg: TokenConfig, own: readonly TrustedKey[]
         await refetch();
         candidates = keys.filter((k) => k.kid === kid);
       }
+      // Issuers name their keys their own way; a key from a PEM bundle has no declared id, so a
+      // token with an unknown kid is still checked against those (the signature decides).
+      if (candidates.length === 0) candidates = keys.filter((k) => !k.declared);
       if (candidates.length === 0) throw new InvalidTokenError(`unknown key id ${String(kid)}`);
       let last: unknown;
       for (const { key } of candidates) {

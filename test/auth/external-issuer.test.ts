@@ -61,6 +61,9 @@ describe('external token issuers', () => {
     ]) {
       expectError(await request(t.app).get('/v2/ci/app/tags/list').set('Authorization', bearer(bad)), 401, 'UNAUTHORIZED');
     }
+    // The issuer's own key naming does not matter for a PEM key: the signature decides.
+    const named = token(rsa.privateKey, 'RS256', {}, 'idp-key-7');
+    expectError(await request(t.app).get('/v2/ci/app/tags/list').set('Authorization', bearer(named)), 404, 'NAME_UNKNOWN');
     const push = await request(t.app)
       .post('/v2/ci/app/blobs/uploads/')
       .set('Authorization', bearer(token(rsa.privateKey, 'RS256')));
