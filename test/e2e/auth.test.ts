@@ -243,6 +243,44 @@ describe('TLS and token auth with real clients', { timeout: 300_000 }, () => {
     });
   });
 
+  it('htpasswd mode over HTTPS: docker login stores Basic credentials, then push and pull', async () => {
+    const htpasswd = join(work, 'htpasswd');
+    await writeFile(htpasswd, `carol:${bcrypt.hashSync('carol-pw', 6).replace(/^\$2b\$/, '$2y$')}\n`);
+    const basic = await startBerth({
+      root: join(work, 'berth-basic'),
+      listenHost: HOST_IP,
+      https: true,
+      env: {
+        BERTH_HTTP_TLS_CERTIFICATE: certs.serverCert,
+        BERTH_HTTP_TLS_KEY: certs.serverKey,
+        BERTH_AUTH_HTPASSWD_PATH: htpasswd,
+        BERTH_AUTH_HTPASSWD_REALM: 'Berth e2e',
+      },
+      ready: async (url) => (await httpsStatus(url, ca)) === 401,
+    });
+    try {
+      await withLogs([basic], async () => {
+        await trust(basic.host, certs.caCert);
+        const cfg = await dockerConfig('carol');
+        const denied = await shFails(dockerIn(cfg, 'login', basic.host, '-u', 'carol', '-p', 'wrong'));
+        assert.match(denied.stderr, /unauthorized/i);
+        await dockerIn(cfg, 'login', basic.host, '-u', 'carol', '-p', 'carol-pw');
+        const saved = JSON.parse(await readFile(join(cfg, 'config.json'), 'utf8')) as { auths: Record<string, { auth?: string }> };
+        assert.equal(Buffer.from(saved.auths[basic.host]?.auth ?? '', 'base64').toString(), 'carol:carol-pw');
+        const target = `${basic.host}/any/repo:1`;
+        images.push(target);
+        await sh(DOCKER_BIN, ['tag', BASE_IMAGE, target], { env: { ...process.env, DOCKER_HOST } });
+        assert.match((await dockerIn(cfg, 'push', target)).stdout, /1: digest: sha256:/);
+        await dockerIn(cfg, 'rmi', target);
+        await dockerIn(cfg, 'pull', target);
+        const anon = await shFails(dockerIn(await dockerConfig('anon-basic'), 'pull', target));
+        assert.match(anon.stderr, /no basic auth credentials|unauthorized/i);
+      });
+    } finally {
+      await basic.stop();
+    }
+  });
+
   it('Distribution 2.8.2 with Berth as its token realm: docker login and docker push', async () => {
     const port = await freePort();
     dist = await startDistribution({
