@@ -1,6 +1,6 @@
 /** Builds the configured access controller and, with `auth.token.server`, the token endpoints. */
-import { readFileSync } from 'node:fs';
 import type { Router } from 'express';
+import { readConfigured } from '../config/files.js';
 import type { Config } from '../config/schema.js';
 import { baseUrl } from '../http/respond.js';
 import type { Logger } from '../log.js';
@@ -33,7 +33,9 @@ export function createAuth(config: Config, log: Logger, policy?: Policy): Auth {
   if (!a.token) return { controller: allowAll };
 
   const t = a.token;
-  const signing: SigningKey[] = t.server ? [loadSigningKey(readFileSync(t.server.key, 'utf8'))] : [];
+  const signing: SigningKey[] = t.server
+    ? [readConfigured('auth.token.server.key', t.server.key, (b) => loadSigningKey(b.toString('utf8')))]
+    : [];
   const verifier = createTokenVerifier(
     t,
     signing.map((k) => ({ kid: k.kid, key: k.publicKey })),

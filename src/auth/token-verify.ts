@@ -3,10 +3,10 @@
  * audience; the key comes from the header's `kid` (or, without a match, each key whose id a
  * JWKS did not declare), so `alg: none`, HS256 signed with a public key and foreign keys fail.
  */
-import { readFileSync } from 'node:fs';
 import jwt from 'jsonwebtoken';
 import type { Algorithm } from 'jsonwebtoken';
 import type { Logger } from '../log.js';
+import { readConfigured } from '../config/files.js';
 import type { TokenConfig } from '../config/security-schema.js';
 import { keysFromJwks, keysFromPemBundle, type TrustedKey } from './keys.js';
 import type { Access } from './scope.js';
@@ -31,9 +31,13 @@ const JWKS_REFETCH_MS = 30_000;
 /** A verifier trusting `own` keys (the built-in server) plus the configured external ones. */
 export function createTokenVerifier(cfg: TokenConfig, own: readonly TrustedKey[], log: Logger): TokenVerifier {
   let keys: TrustedKey[] = [...own];
-  if (cfg.rootcertbundle) keys.push(...keysFromPemBundle(readFileSync(cfg.rootcertbundle, 'utf8')));
+  if (cfg.rootcertbundle) {
+    keys.push(...readConfigured('auth.token.rootcertbundle', cfg.rootcertbundle, (b) => keysFromPemBundle(b.toString('utf8'))));
+  }
   const jwksUrl = cfg.jwks && /^https?:\/\//.test(cfg.jwks) ? cfg.jwks : undefined;
-  if (cfg.jwks && !jwksUrl) keys.push(...keysFromJwks(JSON.parse(readFileSync(cfg.jwks, 'utf8'))));
+  if (cfg.jwks && !jwksUrl) {
+    keys.push(...readConfigured('auth.token.jwks', cfg.jwks, (b) => keysFromJwks(JSON.parse(b.toString('utf8')))));
+  }
   const fixed = keys;
   let fetchedAt = 0;
   const refetch = async (): Promise<void> => {

@@ -5,6 +5,7 @@
  * every connection is inspected, and only a TLS handshake record (0x16) is handed to TLS.
  */
 import { readFileSync, unwatchFile, watchFile, type Stats } from 'node:fs';
+import { readConfigured } from '../config/files.js';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
 import type { TLSSocket, SecureContextOptions } from 'node:tls';
@@ -54,7 +55,8 @@ export function createTlsServer(app: RequestListener, cfg: TlsConfig, log: Logge
   const mutual = cfg.clientcas !== undefined;
   const https = createHttpsServer(
     {
-      ...readContext(cfg),
+      // At startup a missing or bad file is a configuration error naming the key.
+      ...readConfigured('http.tls', cfg.certificate, () => readContext(cfg)),
       minVersion: cfg.minimumtls === 'tls1.3' ? 'TLSv1.3' : 'TLSv1.2',
       requestCert: mutual,
       rejectUnauthorized: mutual && cfg.clientauth === 'require-and-verify',
