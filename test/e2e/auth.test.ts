@@ -2,15 +2,11 @@
  * Real clients over HTTPS with the development CA and Berth's token server: docker login, push
  * and pull; a push to a pull-only repository denied; anonymous pull of a public glob; skopeo
  * with --creds and --cert-dir (TLS verification on); a wrong CA refused; and Distribution 2.8.2
- * configured with Berth as its token realm accepting docker login and push.
- *
- * Berth listens on a non-loopback address when the machine has one: docker treats 127.0.0.0/8
- * as an insecure registry and would skip certificate checks there.
+ * configured with Berth as its token realm accepting docker login and push. Berth listens on
+ * a non-loopback address when there is one (see tls-helpers.ts: HOST_IP).
  */
 import assert from 'node:assert/strict';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { request as httpsRequest } from 'node:https';
-import { networkInterfaces } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import bcrypt from 'bcryptjs';
@@ -32,32 +28,11 @@ import {
   startDistribution,
   withLogs,
 } from './helpers.js';
+import { dockerConfigDir, dockerIn, DockerTrust, HOST_IP, httpsStatus } from './tls-helpers.js';
 
-const HOST_IP =
-  Object.values(networkInterfaces())
-    .flat()
-    .find((a) => a && a.family === 'IPv4' && !a.internal)?.address ?? '127.0.0.1';
 const SERVICE = 'berth-e2e';
 const ISSUER = 'berth-e2e-issuer';
 const PW = { alice: 'alice-e2e-pw', bob: 'bob-e2e-pw' };
-
-/** Status of GET /v2/ over HTTPS trusting `ca` (readiness: 401 means up and protected). */
-function httpsStatus(url: string, ca: Buffer): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest(`${url}/v2/`, { ca, agent: false, timeout: 2000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on('error', reject);
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.end();
-  });
-}
-
-/** The docker client with its own DOCKER_CONFIG (credentials), against the private dockerd. */
-function dockerIn(configDir: string, ...args: string[]) {
-  return sh(DOCKER_BIN, args, { env: { ...process.env, DOCKER_HOST, DOCKER_CONFIG: configDir } });
-}
 
 describe('TLS and token auth with real clients', { timeout: 300_000 }, () => {
   let work = '';
@@ -66,22 +41,10 @@ describe('TLS and token auth with real clients', { timeout: 300_000 }, () => {
   let ca: Buffer;
   let berth: RunningRegistry;
   let dist: RunningRegistry | undefined;
-  const certDirs: string[] = [];
+  const docker = new DockerTrust();
+  const trust = (hostPort: string, caFile: string) => docker.trust(hostPort, caFile);
   const images: string[] = [];
-
-  /** Install `caFile` as docker's CA for `hostPort` (daemon-wide, removed in after()). */
-  async function trust(hostPort: string, caFile: string): Promise<void> {
-    const dir = `/etc/docker/certs.d/${hostPort}`;
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'ca.crt'), await readFile(caFile));
-    if (!certDirs.includes(dir)) certDirs.push(dir);
-  }
-
-  const dockerConfig = async (name: string): Promise<string> => {
-    const dir = join(work, `docker-${name}`);
-    await mkdir(dir, { recursive: true });
-    return dir;
-  };
+  const dockerConfig = (name: string) => dockerConfigDir(work, name);
 
   before(
     async () => {
@@ -128,7 +91,7 @@ describe('TLS and token auth with real clients', { timeout: 300_000 }, () => {
     async () => {
       await berth?.stop();
       await dist?.stop();
-      for (const dir of certDirs) await rm(dir, { recursive: true, force: true });
+      await docker.cleanup();
       await removeImages(...images);
       if (work) await removeDir(work);
     },
@@ -241,44 +204,6 @@ describe('TLS and token auth with real clients', { timeout: 300_000 }, () => {
       const noCreds = await shFails(skopeo('inspect', '--cert-dir', good, `docker://${ref('dev/copied:1')}`));
       assert.match(noCreds.stderr, /unauthorized|authentication required|denied/i);
     });
-  });
-
-  it('htpasswd mode over HTTPS: docker login stores Basic credentials, then push and pull', async () => {
-    const htpasswd = join(work, 'htpasswd');
-    await writeFile(htpasswd, `carol:${bcrypt.hashSync('carol-pw', 6).replace(/^\$2b\$/, '$2y$')}\n`);
-    const basic = await startBerth({
-      root: join(work, 'berth-basic'),
-      listenHost: HOST_IP,
-      https: true,
-      env: {
-        BERTH_HTTP_TLS_CERTIFICATE: certs.serverCert,
-        BERTH_HTTP_TLS_KEY: certs.serverKey,
-        BERTH_AUTH_HTPASSWD_PATH: htpasswd,
-        BERTH_AUTH_HTPASSWD_REALM: 'Berth e2e',
-      },
-      ready: async (url) => (await httpsStatus(url, ca)) === 401,
-    });
-    try {
-      await withLogs([basic], async () => {
-        await trust(basic.host, certs.caCert);
-        const cfg = await dockerConfig('carol');
-        const denied = await shFails(dockerIn(cfg, 'login', basic.host, '-u', 'carol', '-p', 'wrong'));
-        assert.match(denied.stderr, /unauthorized/i);
-        await dockerIn(cfg, 'login', basic.host, '-u', 'carol', '-p', 'carol-pw');
-        const saved = JSON.parse(await readFile(join(cfg, 'config.json'), 'utf8')) as { auths: Record<string, { auth?: string }> };
-        assert.equal(Buffer.from(saved.auths[basic.host]?.auth ?? '', 'base64').toString(), 'carol:carol-pw');
-        const target = `${basic.host}/any/repo:1`;
-        images.push(target);
-        await sh(DOCKER_BIN, ['tag', BASE_IMAGE, target], { env: { ...process.env, DOCKER_HOST } });
-        assert.match((await dockerIn(cfg, 'push', target)).stdout, /1: digest: sha256:/);
-        await dockerIn(cfg, 'rmi', target);
-        await dockerIn(cfg, 'pull', target);
-        const anon = await shFails(dockerIn(await dockerConfig('anon-basic'), 'pull', target));
-        assert.match(anon.stderr, /no basic auth credentials|unauthorized/i);
-      });
-    } finally {
-      await basic.stop();
-    }
   });
 
   it('Distribution 2.8.2 with Berth as its token realm: docker login and docker push', async () => {
