@@ -1,11 +1,12 @@
-/** Starting and stopping the HTTP server for a configuration. */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+/** Starting and stopping the HTTP (or HTTPS, with http.tls) server for a configuration. */
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo, Server } from 'node:net';
 import type { Config } from './config/schema.js';
 import { createApp } from './http/app.js';
 import { createLogger, type Logger } from './log.js';
 import { createRegistry } from './registry/registry.js';
 import { createDriver } from './storage/factory.js';
+import { createTlsServer } from './tls/server.js';
 
 /** A running Berth instance. */
 export interface Running {
@@ -26,11 +27,13 @@ export function parseAddr(addr: string): { host: string | undefined; port: numbe
 export async function startServer(config: Config, log: Logger = createLogger(config.log.level)): Promise<Running> {
   const driver = createDriver(config.storage);
   const app = createApp({ config, registry: createRegistry(driver, config.storage.cache), log });
-  const server = createServer(app);
+  const tls = config.http.tls ? createTlsServer(app, config.http.tls, log) : undefined;
+  const httpServer: HttpServer = tls ? tls.https : createServer(app);
+  const server: Server = tls ? tls.server : httpServer;
   // Layers of several GiB may take long: no whole-request timeout; idle sockets still time out.
-  server.requestTimeout = 0;
-  server.headersTimeout = 60_000;
-  server.keepAliveTimeout = 65_000;
+  httpServer.requestTimeout = 0;
+  httpServer.headersTimeout = 60_000;
+  httpServer.keepAliveTimeout = 65_000;
   const { host, port } = parseAddr(config.http.addr);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -41,16 +44,18 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   });
   const a = server.address() as AddressInfo;
   const shown = a.family === 'IPv6' ? `[${a.address}]` : a.address;
-  const url = `http://${shown}:${a.port}`;
+  const url = `${tls ? 'https' : 'http'}://${shown}:${a.port}`;
   log.info('berth listening', { addr: url, storage: driver.name });
   return {
     server,
     url,
     log,
     close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      }),
+      tls
+        ? tls.close()
+        : new Promise<void>((resolve) => {
+            httpServer.close(() => resolve());
+            httpServer.closeIdleConnections();
+          }),
   };
 }

@@ -5,6 +5,7 @@
  * an unknown key is an error that names it.
  */
 import { z } from 'zod';
+import { authSchema, tlsSchema } from './security-schema.js';
 
 const filesystem = z.object({ rootdirectory: z.string().min(1).default('./data') }).strict();
 const inmemory = z.object({}).strict();
@@ -52,6 +53,8 @@ const http = z
     host: z.string().url().optional(),
     /** Emit relative Location headers (Distribution's http.relativeurls). */
     relativeurls: z.boolean().default(false),
+    /** Serve HTTPS (see security-schema.ts). */
+    tls: tlsSchema.optional(),
   })
   .strict()
   .default({});
@@ -100,6 +103,7 @@ export const configSchema = z
       .strict()
       .default({}),
     validation,
+    auth: authSchema,
   })
   .strict();
 

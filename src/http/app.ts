@@ -1,11 +1,12 @@
 /**
  * The Express app and its one request pipeline, built once:
- * request id, API version header and access log → /v2 dispatcher → error middleware.
- * Authentication and authorization slot in before the dispatcher (their own issue).
+ * request id, API version header and access log → token endpoints → /v2 dispatcher
+ * (name, then authorize, then handler) → error middleware.
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Request, type Response } from 'express';
+import { createAuth, type Auth } from '../auth/setup.js';
 import type { Deps } from './context.js';
 import { errorMiddleware, HttpError } from './error-table.js';
 import { v2Dispatcher } from './routes.js';
@@ -13,13 +14,18 @@ import { v2Dispatcher } from './routes.js';
 /** The server's request handler: what createServer() and supertest take. */
 export type App = (req: IncomingMessage, res: ServerResponse) => void;
 
+/** What createApp needs; auth is built from the config when not given. */
+export type AppDeps = Omit<Deps, 'auth'> & { auth?: Auth };
+
 /**
  * Build the app over its dependencies. /v2 requests, nearly all of a registry's traffic, take
  * the same pipeline without Express's router, whose layer matching cost about 15% of the CPU
  * of a blob HEAD (measured with --cpu-prof and per-request CPU time). They still get
  * Express's request and response objects, as app.handle() would give them.
  */
-export function createApp(deps: Deps): App {
+export function createApp(appDeps: AppDeps): App {
+  const auth = appDeps.auth ?? createAuth(appDeps.config, appDeps.log);
+  const deps: Deps = { ...appDeps, auth: auth.controller };
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
@@ -35,6 +41,8 @@ export function createApp(deps: Deps): App {
     begin(req, res);
     next();
   });
+  // The token endpoints live outside /v2, so they go through Express.
+  if (auth.router) app.use(auth.router);
   app.use(dispatch);
   app.use((_req, _res, next) => next(notFound()));
   app.use(onError);
@@ -53,6 +61,9 @@ export function createApp(deps: Deps): App {
     const s = res as Response;
     r.res = s;
     s.req = r;
+    // ...and what its router sets on the way in.
+    r.originalUrl = r.url;
+    r.baseUrl = '';
     s.locals = Object.create(null) as Response['locals'];
     v2(r, s);
   };

@@ -1,5 +1,6 @@
 /** What every /v2 handler receives: the request, the response, parsed path parts, dependencies. */
 import type { Request, Response } from 'express';
+import type { AccessController } from '../auth/controller.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import type { Registry } from '../registry/registry.js';
@@ -9,6 +10,8 @@ export interface Deps {
   config: Config;
   registry: Registry;
   log: Logger;
+  /** Decides whether a request may have the access its route needs. */
+  auth: AccessController;
 }
 
 /** Parsed path parameters of a matched route. */

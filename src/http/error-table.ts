@@ -4,6 +4,7 @@
  * No handler picks a status for an error by itself.
  */
 import type { ErrorRequestHandler } from 'express';
+import * as a from '../auth/errors.js';
 import * as e from '../registry/errors.js';
 import { InvalidOffsetError, InvalidPathError, StorageUnavailableError } from '../storage/driver.js';
 import type { Logger } from '../log.js';
@@ -41,6 +42,11 @@ const TABLE: ReadonlyArray<[ErrorClass, Entry]> = [
   [e.ManifestTooLargeError, { code: 'SIZE_INVALID', status: 413 }],
   [e.PaginationNumberInvalidError, { code: 'PAGINATION_NUMBER_INVALID', status: 400 }],
   [e.UnsupportedError, { code: 'UNSUPPORTED', status: 405 }],
+  // Both are 401 (as Distribution): the challenge's error= tells a client which one it got.
+  [a.UnauthorizedError, { code: 'UNAUTHORIZED', status: 401 }],
+  [a.InsufficientScopeError, { code: 'DENIED', status: 401 }],
+  [a.TooManyRequestsError, { code: 'TOOMANYREQUESTS', status: 429 }],
+  [a.TokenRequestInvalidError, { code: 'INVALID_REQUEST', status: 400 }],
   // A path the driver refuses can only come from input that slipped past the grammars.
   [InvalidPathError, { code: 'NAME_INVALID', status: 400 }],
   [InvalidOffsetError, { code: 'RANGE_INVALID', status: 416 }],
@@ -64,6 +70,8 @@ export function classify(err: unknown): Entry & { message: string; detail?: unkn
 function extraHeaders(err: unknown): Record<string, string> {
   if (err instanceof e.RangeInvalidError) return { Range: `0-${Math.max(0, err.currentSize - 1)}` };
   if (err instanceof e.RangeNotSatisfiableError) return { 'Content-Range': `bytes */${err.size}` };
+  if (err instanceof a.AuthChallengeError) return { 'WWW-Authenticate': err.challenge };
+  if (err instanceof a.TooManyRequestsError) return { 'Retry-After': String(err.retryAfter) };
   return {};
 }
 

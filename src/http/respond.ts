@@ -2,11 +2,18 @@
 import type { Request, Response } from 'express';
 import type { Config } from '../config/schema.js';
 
+/**
+ * The registry's external base URL: the configured http.host, else the scheme and host the
+ * client used (X-Forwarded-Proto/Host honoured, since `trust proxy` is on).
+ */
+export function baseUrl(req: Request, config: Config): string {
+  if (config.http.host) return config.http.host.replace(/\/+$/, '');
+  return `${req.protocol}://${req.host ?? 'localhost'}`;
+}
+
 /** A Location header value for `path`: absolute unless configured relative. */
 export function location(req: Request, config: Config, path: string): string {
-  if (config.http.relativeurls) return path;
-  if (config.http.host) return `${config.http.host.replace(/\/+$/, '')}${path}`;
-  return `${req.protocol}://${req.get('host') ?? 'localhost'}${path}`;
+  return config.http.relativeurls ? path : `${baseUrl(req, config)}${path}`;
 }
 
 /**

@@ -4,6 +4,7 @@
  * greedy prefix before a fixed suffix, and is then checked against the name grammar.
  */
 import type { RequestHandler } from 'express';
+import { neededAccess, type RouteResource } from '../auth/route-access.js';
 import { parseName } from '../registry/reference.js';
 import type { Deps, Handler } from './context.js';
 import { HttpError } from './error-table.js';
@@ -21,34 +22,51 @@ interface Route {
   pattern: RegExp;
   /** Whether group 1 is a repository name. */
   hasName: boolean;
+  /** What authorization protects (the method picks the actions; see auth/route-access.ts). */
+  resource: RouteResource;
   methods: Partial<Record<Method, Handler>>;
 }
 
 /** Every route of the Distribution API, most specific first. */
 export const ROUTES: readonly Route[] = [
-  { name: 'base', pattern: /^\/v2\/?$/, hasName: false, methods: { GET: listing.base, HEAD: listing.base } },
-  { name: 'catalog', pattern: /^\/v2\/_catalog$/, hasName: false, methods: { GET: listing.catalog } },
-  { name: 'tags', pattern: /^\/v2\/(.+)\/tags\/list$/, hasName: true, methods: { GET: listing.tags } },
+  { name: 'base', pattern: /^\/v2\/?$/, hasName: false, resource: 'base', methods: { GET: listing.base, HEAD: listing.base } },
+  { name: 'catalog', pattern: /^\/v2\/_catalog$/, hasName: false, resource: 'catalog', methods: { GET: listing.catalog } },
+  { name: 'tags', pattern: /^\/v2\/(.+)\/tags\/list$/, hasName: true, resource: 'repository', methods: { GET: listing.tags } },
   {
     name: 'manifest',
     pattern: /^\/v2\/(.+)\/manifests\/([^/]+)$/,
     hasName: true,
+    resource: 'repository',
     methods: { GET: manifests.get, HEAD: manifests.get, PUT: manifests.put, DELETE: manifests.remove },
   },
-  { name: 'upload-start', pattern: /^\/v2\/(.+)\/blobs\/uploads\/?$/, hasName: true, methods: { POST: uploads.start } },
+  {
+    name: 'upload-start',
+    pattern: /^\/v2\/(.+)\/blobs\/uploads\/?$/,
+    hasName: true,
+    resource: 'repository',
+    methods: { POST: uploads.start },
+  },
   {
     name: 'upload',
     pattern: /^\/v2\/(.+)\/blobs\/uploads\/([^/]+)$/,
     hasName: true,
+    resource: 'repository',
     methods: { GET: uploads.status, PATCH: uploads.patch, PUT: uploads.complete, DELETE: uploads.cancel },
   },
   {
     name: 'blob',
     pattern: /^\/v2\/(.+)\/blobs\/([^/]+)$/,
     hasName: true,
+    resource: 'repository',
     methods: { GET: blobs.get, HEAD: blobs.get, DELETE: blobs.remove },
   },
-  { name: 'referrers', pattern: /^\/v2\/(.+)\/referrers\/([^/]+)$/, hasName: true, methods: { GET: referrers.list } },
+  {
+    name: 'referrers',
+    pattern: /^\/v2\/(.+)\/referrers\/([^/]+)$/,
+    hasName: true,
+    resource: 'repository',
+    methods: { GET: referrers.list },
+  },
 ];
 
 /** Express middleware dispatching /v2 requests through ROUTES. */
@@ -67,6 +85,7 @@ export function v2Dispatcher(deps: Deps): RequestHandler {
         }
         const name = route.hasName ? parseName(m[1]!) : '';
         const ref = (route.hasName ? m[2] : m[1]) ?? '';
+        await deps.auth.authorize(req, neededAccess(route.resource, req, name));
         await handler({ req, res, params: { name, ref }, deps });
         return;
       }

@@ -191,6 +191,12 @@ export interface BerthOptions {
   env?: Record<string, string>;
   /** Readiness timeout in ms (default 60 s). */
   readyTimeoutMs?: number;
+  /** Address to listen on and to put in image references (default 127.0.0.1). */
+  listenHost?: string;
+  /** Serves HTTPS: URLs use https:// and readiness is checked by `ready`. */
+  https?: boolean;
+  /** Readiness check replacing "GET /v2/ answers 200" (for TLS or auth). */
+  ready?: (url: string) => Promise<boolean>;
 }
 
 /** Start Berth (`node --import tsx src/main.ts serve`) on 127.0.0.1 and wait for GET /v2/ = 200. */
@@ -208,7 +214,7 @@ export async function startBerth(opts: BerthOptions): Promise<RunningRegistry> {
     if (!k.startsWith('BERTH_')) env[k] = v;
   }
   Object.assign(env, {
-    BERTH_HTTP_ADDR: `127.0.0.1:${port}`,
+    BERTH_HTTP_ADDR: `${opts.listenHost ?? '127.0.0.1'}:${port}`,
     BERTH_STORAGE_FILESYSTEM_ROOTDIRECTORY: opts.root,
     BERTH_STORAGE_DELETE_ENABLED: 'true',
     ...opts.env,
@@ -224,6 +230,9 @@ export async function startBerth(opts: BerthOptions): Promise<RunningRegistry> {
     logFile,
     readyTimeoutMs: opts.readyTimeoutMs ?? 60_000,
     scratchDir,
+    listenHost: opts.listenHost,
+    https: opts.https,
+    ready: opts.ready,
   });
 }
 
@@ -232,6 +241,12 @@ export interface DistributionOptions {
   root: string;
   port?: number;
   readyTimeoutMs?: number;
+  listenHost?: string;
+  /** Serve HTTPS with this certificate and key. */
+  tls?: { certificate: string; key: string };
+  /** Extra top-level YAML lines (e.g. an `auth:` section). */
+  extraConfig?: string[];
+  ready?: (url: string) => Promise<boolean>;
 }
 
 /** Path of the Distribution 2.8.2 binary (Debian package docker-registry). */
@@ -260,7 +275,11 @@ export async function startDistribution(opts: DistributionOptions): Promise<Runn
       '    uploadpurging:',
       '      enabled: false',
       'http:',
-      `  addr: 127.0.0.1:${port}`,
+      `  addr: ${opts.listenHost ?? '127.0.0.1'}:${port}`,
+      ...(opts.tls
+        ? ['  tls:', `    certificate: ${JSON.stringify(opts.tls.certificate)}`, `    key: ${JSON.stringify(opts.tls.key)}`]
+        : []),
+      ...(opts.extraConfig ?? []),
       '',
     ].join('\n'),
   );
@@ -275,6 +294,9 @@ export async function startDistribution(opts: DistributionOptions): Promise<Runn
     logFile: join(dir, 'registry.log'),
     readyTimeoutMs: opts.readyTimeoutMs ?? 30_000,
     scratchDir: dir,
+    listenHost: opts.listenHost,
+    https: opts.tls !== undefined,
+    ready: opts.ready,
   });
 }
 
@@ -290,6 +312,9 @@ interface LaunchSpec {
   readyTimeoutMs: number;
   /** Scratch directory (config, log) removed once the process has stopped. */
   scratchDir: string;
+  listenHost?: string;
+  https?: boolean;
+  ready?: (url: string) => Promise<boolean>;
 }
 
 /** Registry processes still running: killed if the test process exits without stopping them. */
@@ -325,8 +350,8 @@ async function launch(spec: LaunchSpec): Promise<RunningRegistry> {
       resolveExit();
     });
   });
-  const host = `127.0.0.1:${spec.port}`;
-  const url = `http://${host}`;
+  const host = `${spec.listenHost ?? '127.0.0.1'}:${spec.port}`;
+  const url = `${spec.https ? 'https' : 'http'}://${host}`;
   const log = async (): Promise<string> => {
     const text = await readFile(spec.logFile, 'utf8').catch(() => '');
     if (exited === null) return text;
@@ -361,10 +386,15 @@ async function launch(spec: LaunchSpec): Promise<RunningRegistry> {
       failure = `${spec.kind} exited before it was ready: ${spec.cmd} ${spec.args.join(' ')}`;
     } else {
       try {
-        const res = await fetch(`${url}/v2/`, { signal: AbortSignal.timeout(2_000) });
-        await res.arrayBuffer();
-        if (res.status === 200) return reg;
-        lastError = `GET /v2/ answered ${res.status}`;
+        if (spec.ready) {
+          if (await spec.ready(url)) return reg;
+          lastError = 'readiness check failed';
+        } else {
+          const res = await fetch(`${url}/v2/`, { signal: AbortSignal.timeout(2_000) });
+          await res.arrayBuffer();
+          if (res.status === 200) return reg;
+          lastError = `GET /v2/ answered ${res.status}`;
+        }
       } catch (err) {
         lastError = String(err);
       }

@@ -89,10 +89,10 @@ describe('config errors name the key', () => {
   });
 
   it('unknown nested keys, every one of them', () => {
-    const msg = failure({ storage: { delete: { enbled: false } }, http: { adr: ':1', tls: {} } });
+    const msg = failure({ storage: { delete: { enbled: false } }, http: { adr: ':1', tlz: {} } });
     assert.match(msg, /storage\.delete\.enbled: unknown key/);
     assert.match(msg, /http\.adr: unknown key/);
-    assert.match(msg, /http\.tls: unknown key/);
+    assert.match(msg, /http\.tlz: unknown key/);
   });
 
   it('an unknown key introduced by the environment', () => {
