@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config/schema.js';
 import { createApp } from './http/app.js';
 import { createLogger, type Logger } from './log.js';
+import { createProxy } from './proxy/index.js';
 import { createRegistry } from './registry/registry.js';
 import { createDriver } from './storage/factory.js';
 
@@ -25,7 +26,9 @@ export function parseAddr(addr: string): { host: string | undefined; port: numbe
 /** Build the registry for `config` and listen on its address. */
 export async function startServer(config: Config, log: Logger = createLogger(config.log.level)): Promise<Running> {
   const driver = createDriver(config.storage);
-  const app = createApp({ config, registry: createRegistry(driver), log });
+  const proxied = createProxy(config, log);
+  const registry = createRegistry(driver, proxied?.factories);
+  const app = createApp({ config, registry, log, proxy: proxied?.proxy });
   const server = createServer(app);
   // Layers of several GiB may take long: no whole-request timeout; idle sockets still time out.
   server.requestTimeout = 0;

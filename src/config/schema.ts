@@ -5,6 +5,7 @@
  * an unknown key is an error that names it.
  */
 import { z } from 'zod';
+import { proxySchema } from './proxy-schema.js';
 
 const filesystem = z.object({ rootdirectory: z.string().min(1).default('./data') }).strict();
 const inmemory = z.object({}).strict();
@@ -91,6 +92,7 @@ export const configSchema = z
       .strict()
       .default({}),
     validation,
+    proxy: proxySchema,
   })
   .strict();
 

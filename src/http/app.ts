@@ -8,6 +8,7 @@ import express, { type Express } from 'express';
 import type { Deps } from './context.js';
 import { errorMiddleware, HttpError } from './error-table.js';
 import { v2Dispatcher } from './routes.js';
+import { mountProxy } from '../proxy/http.js';
 
 /** Build the app over its dependencies. */
 export function createApp(deps: Deps): Express {
@@ -35,6 +36,7 @@ export function createApp(deps: Deps): Express {
       next();
     });
   }
+  if (deps.proxy) mountProxy(app, deps.proxy);
   app.use(v2Dispatcher(deps));
   app.use((_req, _res, next) => next(new HttpError(404, 'UNSUPPORTED', 'no such endpoint')));
   app.use(errorMiddleware(deps.log));

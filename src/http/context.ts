@@ -2,6 +2,7 @@
 import type { Request, Response } from 'express';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
+import type { ProxyService } from '../proxy/proxy-service.js';
 import type { Registry } from '../registry/registry.js';
 
 /** Dependencies handed to the routers (no globals). */
@@ -9,6 +10,8 @@ export interface Deps {
   config: Config;
   registry: Registry;
   log: Logger;
+  /** The pull-through cache, when enabled. */
+  proxy?: ProxyService;
 }
 
 /** Parsed path parameters of a matched route. */

@@ -5,6 +5,7 @@
  */
 import type { ErrorRequestHandler } from 'express';
 import * as e from '../registry/errors.js';
+import * as px from '../proxy/errors.js';
 import { InvalidOffsetError, InvalidPathError, StorageUnavailableError } from '../storage/driver.js';
 import type { Logger } from '../log.js';
 
@@ -41,6 +42,11 @@ const TABLE: ReadonlyArray<[ErrorClass, Entry]> = [
   [e.ManifestTooLargeError, { code: 'SIZE_INVALID', status: 413 }],
   [e.PaginationNumberInvalidError, { code: 'PAGINATION_NUMBER_INVALID', status: 400 }],
   [e.UnsupportedError, { code: 'UNSUPPORTED', status: 405 }],
+  [px.MirrorReadOnlyError, { code: 'DENIED', status: 403 }],
+  [px.UpstreamRateLimitedError, { code: 'TOOMANYREQUESTS', status: 429 }],
+  [px.UpstreamUnavailableError, { code: 'UNAVAILABLE', status: 503 }],
+  [px.UpstreamDeniedError, { code: 'DENIED', status: 502 }],
+  [px.ProxyLoopError, { code: 'UNSUPPORTED', status: 508 }],
   // A path the driver refuses can only come from input that slipped past the grammars.
   [InvalidPathError, { code: 'NAME_INVALID', status: 400 }],
   [InvalidOffsetError, { code: 'RANGE_INVALID', status: 416 }],

@@ -17,14 +17,24 @@ export interface Registry {
   referrers: ReferrerService;
 }
 
+/**
+ * Optional replacements of the blob, manifest and upload services by decorators that keep
+ * their shape (the pull-through cache in src/proxy plugs in here).
+ */
+export interface ServiceFactories {
+  blobs?(driver: StorageDriver): BlobStore;
+  manifests?(driver: StorageDriver, blobs: BlobStore, tags: TagService): ManifestService;
+  uploads?(driver: StorageDriver, blobs: BlobStore): UploadService;
+}
+
 /** Build the services over a driver. */
-export function createRegistry(driver: StorageDriver): Registry {
-  const blobs = new BlobStore(driver);
+export function createRegistry(driver: StorageDriver, factories: ServiceFactories = {}): Registry {
+  const blobs = factories.blobs?.(driver) ?? new BlobStore(driver);
   const tags = new TagService(driver);
-  const manifests = new ManifestService(driver, blobs, tags);
+  const manifests = factories.manifests?.(driver, blobs, tags) ?? new ManifestService(driver, blobs, tags);
   return {
     blobs,
-    uploads: new UploadService(driver, blobs),
+    uploads: factories.uploads?.(driver, blobs) ?? new UploadService(driver, blobs),
     manifests,
     tags,
     catalog: new CatalogService(driver),

@@ -1,0 +1,111 @@
+/**
+ * One upstream download of a blob. A single stream feeds the cache writer and, through a
+ * tee, the one client that started it; the cache write carries on if that client goes away.
+ * The bytes are staged under the repository's _uploads folder, hashed as they pass, and
+ * moved into content-addressed storage only once digest and size are verified.
+ */
+import { randomUUID } from 'node:crypto';
+import { PassThrough, Readable, Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import type { BlobStore } from '../registry/blobs.js';
+import { DigestInvalidError } from '../registry/errors.js';
+import { newHash, toDigest } from '../registry/hashing.js';
+import { deleteIfExists } from '../registry/links.js';
+import * as paths from '../registry/paths.js';
+import type { Digest } from '../registry/reference.js';
+import type { StorageDriver } from '../storage/driver.js';
+
+/** How long the download waits for its starting client to claim the live stream. */
+const CLAIM_GRACE_MS = 1000;
+
+/** An upstream blob download in progress. */
+export class BlobFlight {
+  /** Resolves once the blob is verified and stored; rejects when the download failed. */
+  readonly done: Promise<void>;
+  private live: PassThrough | null = new PassThrough({ highWaterMark: 1 << 20 });
+  private started = false;
+  private claimed!: () => void;
+
+  /**
+   * @param res the upstream's 200 response for the blob
+   * @param size its Content-Length
+   * @param onBytes counts bytes received (stats)
+   */
+  constructor(
+    private readonly driver: StorageDriver,
+    private readonly blobs: BlobStore,
+    private readonly name: string,
+    private readonly digest: Digest,
+    res: Response,
+    readonly size: number,
+    onBytes: (n: number) => void,
+  ) {
+    const claim = new Promise<void>((resolve) => (this.claimed = resolve));
+    this.done = Promise.race([claim, delay(CLAIM_GRACE_MS)]).then(() => this.download(res, onBytes));
+    // Waiters see failures through `done`; this only keeps an unobserved failure quiet.
+    this.done.catch(() => undefined);
+  }
+
+  /** The live stream, for the client that started the download (null once bytes flowed). */
+  claim(): Readable | null {
+    if (this.started || !this.live) return null;
+    const live = this.live;
+    this.claimed();
+    return live;
+  }
+
+  private async download(res: Response, onBytes: (n: number) => void): Promise<void> {
+    this.started = true;
+    const live = this.live;
+    this.live = null;
+    const id = randomUUID();
+    const staging = paths.uploadData(this.name, id);
+    const hash = newHash(this.digest.algorithm);
+    let bytes = 0;
+    const tee = new Transform({
+      highWaterMark: 1 << 20,
+      transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback) {
+        hash.update(chunk);
+        bytes += chunk.length;
+        onBytes(chunk.length);
+        // A slow client slows the download (backpressure); a gone client is simply dropped.
+        if (!live || live.destroyed || live.write(chunk)) return cb(null, chunk);
+        const go = (): void => {
+          live.off('drain', go).off('close', go);
+          cb(null, chunk);
+        };
+        live.on('drain', go).on('close', go);
+      },
+    });
+    try {
+      if (!res.body) throw new Error('upstream sent no body');
+      const writer = await this.driver.writer(staging, false);
+      try {
+        await pipeline(Readable.fromWeb(res.body as WebReadableStream<Uint8Array>), tee, writer);
+        await writer.commit();
+      } catch (err) {
+        await writer.cancel().catch(() => undefined);
+        throw err;
+      }
+      const actual = toDigest(hash, this.digest.algorithm);
+      if (actual.value !== this.digest.value || bytes !== this.size) {
+        throw new DigestInvalidError('upstream blob does not match its digest', {
+          expected: this.digest.value,
+          actual: actual.value,
+          size: bytes,
+        });
+      }
+      if ((await this.blobs.statGlobal(this.digest)) === null) await this.driver.move(staging, paths.blobData(this.digest));
+      await this.blobs.link(this.name, this.digest);
+      live?.end();
+    } catch (err) {
+      live?.destroy(err as Error);
+      throw err;
+    } finally {
+      await deleteIfExists(this.driver, paths.uploadDir(this.name, id)).catch(() => undefined);
+    }
+  }
+}
+
+const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());

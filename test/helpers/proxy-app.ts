@@ -1,0 +1,29 @@
+/** A Berth app with the pull-through cache on, wired the way src/server.ts wires it. */
+import type { Express } from 'express';
+import { parseConfig } from '../../src/config/load.js';
+import { createApp } from '../../src/http/app.js';
+import { createLogger } from '../../src/log.js';
+import { createProxy, type ProxyService } from '../../src/proxy/index.js';
+import { createRegistry } from '../../src/registry/registry.js';
+import { createDriver } from '../../src/storage/factory.js';
+import type { StorageDriver } from '../../src/storage/driver.js';
+
+/** The app, its proxy service and its storage. */
+export interface ProxyApp {
+  app: Express;
+  proxy: ProxyService;
+  driver: StorageDriver;
+}
+
+/** A proxying app on in-memory storage; `proxy` is the config's proxy section (enabled). */
+export function makeProxyApp(proxy: Record<string, unknown>): ProxyApp {
+  const config = parseConfig({
+    storage: { inmemory: {} },
+    proxy: { enabled: true, upstream: { retries: 0, timeout: '2s' }, ...proxy },
+  });
+  const log = createLogger('error');
+  const proxied = createProxy(config, log)!;
+  const driver = createDriver(config.storage);
+  const app = createApp({ config, registry: createRegistry(driver, proxied.factories), log, proxy: proxied.proxy });
+  return { app, proxy: proxied.proxy, driver };
+}
