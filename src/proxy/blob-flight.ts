@@ -77,6 +77,12 @@ export class BlobFlight {
         };
         live.on('drain', go).on('close', go);
       },
+      // The client has every byte now and checks the digest itself; the cache still verifies
+      // before anything becomes visible in storage.
+      flush(cb: TransformCallback) {
+        live?.end();
+        cb();
+      },
     });
     try {
       if (!res.body) throw new Error('upstream sent no body');
@@ -98,9 +104,8 @@ export class BlobFlight {
       }
       if ((await this.blobs.statGlobal(this.digest)) === null) await this.driver.move(staging, paths.blobData(this.digest));
       await this.blobs.link(this.name, this.digest);
-      live?.end();
     } catch (err) {
-      live?.destroy(err as Error);
+      if (live && !live.writableFinished) live.destroy(err as Error);
       throw err;
     } finally {
       await deleteIfExists(this.driver, paths.uploadDir(this.name, id)).catch(() => undefined);
