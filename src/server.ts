@@ -29,6 +29,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const proxied = createProxy(config, log);
   const registry = createRegistry(driver, proxied?.factories);
   const app = createApp({ config, registry, log, proxy: proxied?.proxy });
+  const evictor = proxied?.evictor(driver, registry);
+  evictor?.start();
   const server = createServer(app);
   // Layers of several GiB may take long: no whole-request timeout; idle sockets still time out.
   server.requestTimeout = 0;
@@ -52,6 +54,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     log,
     close: () =>
       new Promise<void>((resolve) => {
+        evictor?.stop();
         server.close(() => resolve());
         server.closeIdleConnections();
       }),

@@ -24,6 +24,8 @@ export class BlobFlight {
   /** Resolves once the blob is verified and stored; rejects when the download failed. */
   readonly done: Promise<void>;
   private live: PassThrough | null = new PassThrough({ highWaterMark: 1 << 20 });
+  /** The claimed live stream, fed by the download. */
+  private tap: PassThrough | null = null;
   private started = false;
   private claimed!: () => void;
 
@@ -51,13 +53,16 @@ export class BlobFlight {
   claim(): Readable | null {
     if (this.started || !this.live) return null;
     const live = this.live;
+    this.tap = live;
+    // Only one client gets the live stream; the others wait for the stored blob.
+    this.live = null;
     this.claimed();
     return live;
   }
 
   private async download(res: Response, onBytes: (n: number) => void): Promise<void> {
     this.started = true;
-    const live = this.live;
+    const live = this.tap;
     this.live = null;
     const id = randomUUID();
     const staging = paths.uploadData(this.name, id);

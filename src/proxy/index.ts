@@ -1,7 +1,9 @@
 /** Assembling the pull-through cache: its shared service, the decorated registry services, eviction. */
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
-import type { ServiceFactories } from '../registry/registry.js';
+import type { Registry, ServiceFactories } from '../registry/registry.js';
+import type { StorageDriver } from '../storage/driver.js';
+import { CacheEvictor } from './eviction.js';
 import { ProxyBlobStore } from './proxy-blobs.js';
 import { ProxyManifestService } from './proxy-manifests.js';
 import { ProxyService } from './proxy-service.js';
@@ -10,8 +12,16 @@ import { ProxyUploadService } from './proxy-uploads.js';
 export { ProxyService } from './proxy-service.js';
 export { mountProxy } from './http.js';
 
+/** The enabled pull-through cache: its service, the registry decorators, and cache eviction. */
+export interface Proxy {
+  proxy: ProxyService;
+  factories: ServiceFactories;
+  /** The evictor for a registry built with `factories` (not started). */
+  evictor(driver: StorageDriver, registry: Registry): CacheEvictor;
+}
+
 /** The proxy service and the factories that decorate the registry with it (null when disabled). */
-export function createProxy(config: Config, log: Logger): { proxy: ProxyService; factories: ServiceFactories } | null {
+export function createProxy(config: Config, log: Logger): Proxy | null {
   if (!config.proxy.enabled) return null;
   const proxy = new ProxyService(config, log);
   const factories: ServiceFactories = {
@@ -19,5 +29,5 @@ export function createProxy(config: Config, log: Logger): { proxy: ProxyService;
     manifests: (driver, blobs, tags) => new ProxyManifestService(driver, blobs, tags, proxy),
     uploads: (driver, blobs) => new ProxyUploadService(driver, blobs, proxy),
   };
-  return { proxy, factories };
+  return { proxy, factories, evictor: (driver, registry) => new CacheEvictor(driver, registry.manifests, proxy, log) };
 }

@@ -40,9 +40,10 @@ export class ProxyBlobStore extends BlobStore {
     } catch (err) {
       if (!(err instanceof BlobUnknownError)) throw err;
     }
+    const global = await this.statGlobal(digest);
+    // Checked after the last await before startFlight(), so concurrent misses join one download.
     const pending = this.flights.get(digest.value);
     if (pending) return { digest, size: (await pending).size };
-    const global = await this.statGlobal(digest);
     if (global !== null || ctx?.method !== 'GET') {
       const size = await this.headUpstream(route, digest);
       // Stored already for another repository: the upstream confirmed this one has it too.

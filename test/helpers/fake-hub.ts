@@ -17,6 +17,8 @@ export interface SeenRequest {
   path: string;
   authorization?: string;
   via?: string;
+  /** The answer's status (set when the exchange closes). */
+  status?: number;
 }
 
 /** A running fake hub. */
@@ -52,8 +54,11 @@ export async function startFakeHub(): Promise<FakeHub> {
   };
   const record =
     (host: SeenRequest['host']): express.RequestHandler =>
-    (req, _res, next) => {
-      hub.seen.push({ host, method: req.method, path: req.originalUrl, authorization: req.get('authorization'), via: req.get('via') });
+    (req, res, next) => {
+      const seen: SeenRequest = { host, method: req.method, path: req.originalUrl, authorization: req.get('authorization') };
+      seen.via = req.get('via');
+      hub.seen.push(seen);
+      res.on('close', () => (seen.status = res.statusCode));
       next();
     };
 

@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import { parseConfig } from '../../src/config/load.js';
 import { createApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/log.js';
+import type { CacheEvictor } from '../../src/proxy/eviction.js';
 import { createProxy, type ProxyService } from '../../src/proxy/index.js';
 import { createRegistry } from '../../src/registry/registry.js';
 import { createDriver } from '../../src/storage/factory.js';
@@ -13,17 +14,19 @@ export interface ProxyApp {
   app: Express;
   proxy: ProxyService;
   driver: StorageDriver;
+  evictor: CacheEvictor;
 }
 
 /** A proxying app on in-memory storage; `proxy` is the config's proxy section (enabled). */
 export function makeProxyApp(proxy: Record<string, unknown>): ProxyApp {
   const config = parseConfig({
     storage: { inmemory: {} },
-    proxy: { enabled: true, upstream: { retries: 0, timeout: '2s' }, ...proxy },
+    proxy: { enabled: true, ...proxy, upstream: { retries: 0, timeout: '2s', ...(proxy['upstream'] as object) } },
   });
   const log = createLogger('error');
   const proxied = createProxy(config, log)!;
   const driver = createDriver(config.storage);
-  const app = createApp({ config, registry: createRegistry(driver, proxied.factories), log, proxy: proxied.proxy });
-  return { app, proxy: proxied.proxy, driver };
+  const registry = createRegistry(driver, proxied.factories);
+  const app = createApp({ config, registry, log, proxy: proxied.proxy });
+  return { app, proxy: proxied.proxy, driver, evictor: proxied.evictor(driver, registry) };
 }
