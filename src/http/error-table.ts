@@ -70,6 +70,7 @@ export function classify(err: unknown): Entry & { message: string; detail?: unkn
 function extraHeaders(err: unknown): Record<string, string> {
   if (err instanceof e.RangeInvalidError) return { Range: `0-${Math.max(0, err.currentSize - 1)}` };
   if (err instanceof e.RangeNotSatisfiableError) return { 'Content-Range': `bytes */${err.size}` };
+  if (err instanceof px.UpstreamRateLimitedError && typeof err.retryAfter === 'string') return { 'Retry-After': err.retryAfter };
   return {};
 }
 

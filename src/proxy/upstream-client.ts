@@ -89,7 +89,9 @@ export class UpstreamClient {
           const after = retryAfterMs(res.headers.get('retry-after'));
           if (attempt >= retries || (after ?? 0) > (this.opts.maxRetryAfterMs ?? 10_000)) {
             this.fail();
-            throw new UpstreamRateLimitedError(`upstream ${name} is rate-limiting pulls`, { retryAfter: res.headers.get('retry-after') });
+            throw new UpstreamRateLimitedError(`upstream ${name} is rate-limiting pulls`, {
+              retryAfter: res.headers.get('retry-after') ?? undefined,
+            });
           }
           wait = after ?? wait;
         }

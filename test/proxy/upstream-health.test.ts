@@ -63,7 +63,9 @@ describe('upstream health and freshness', () => {
     assert.ok(Date.now() - started >= 800, 'Retry-After: 1 was not waited for');
     const impatient = makeProxyApp({ upstreams: [upstream()] });
     hub.mode.rateLimited = 1;
-    expectError(await getTag(impatient.app, '/v2/busy/manifests/v'), 429, 'TOOMANYREQUESTS');
+    const limited = await getTag(impatient.app, '/v2/busy/manifests/v');
+    expectError(limited, 429, 'TOOMANYREQUESTS');
+    assert.equal(limited.headers['retry-after'], '1');
     hub.mode.rateLimited = 0;
   });
 
