@@ -33,6 +33,7 @@ export class BlobFlight {
    * @param res the upstream's 200 response for the blob
    * @param size its Content-Length
    * @param onBytes counts bytes received (stats)
+   * @param idleMs abort when the upstream sends nothing for this long
    */
   constructor(
     private readonly driver: StorageDriver,
@@ -42,6 +43,7 @@ export class BlobFlight {
     res: Response,
     readonly size: number,
     onBytes: (n: number) => void,
+    private readonly idleMs: number,
   ) {
     const claim = new Promise<void>((resolve) => (this.claimed = resolve));
     this.done = Promise.race([claim, delay(CLAIM_GRACE_MS)]).then(() => this.download(res, onBytes));
@@ -68,9 +70,13 @@ export class BlobFlight {
     const staging = paths.uploadData(this.name, id);
     const hash = newHash(this.digest.algorithm);
     let bytes = 0;
+    const source = res.body ? Readable.fromWeb(res.body as WebReadableStream<Uint8Array>) : null;
+    // A stalled upstream must not hold the download (and its waiters) forever.
+    const idle = setTimeout(() => source?.destroy(new Error(`upstream sent nothing for ${this.idleMs} ms`)), this.idleMs);
     const tee = new Transform({
       highWaterMark: 1 << 20,
       transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback) {
+        idle.refresh();
         hash.update(chunk);
         bytes += chunk.length;
         onBytes(chunk.length);
@@ -90,10 +96,10 @@ export class BlobFlight {
       },
     });
     try {
-      if (!res.body) throw new Error('upstream sent no body');
+      if (!source) throw new Error('upstream sent no body');
       const writer = await this.driver.writer(staging, false);
       try {
-        await pipeline(Readable.fromWeb(res.body as WebReadableStream<Uint8Array>), tee, writer);
+        await pipeline(source, tee, writer);
         await writer.commit();
       } catch (err) {
         await writer.cancel().catch(() => undefined);
@@ -113,6 +119,7 @@ export class BlobFlight {
       if (live && !live.writableFinished) live.destroy(err as Error);
       throw err;
     } finally {
+      clearTimeout(idle);
       await deleteIfExists(this.driver, paths.uploadDir(this.name, id)).catch(() => undefined);
     }
   }

@@ -72,6 +72,12 @@ export class ProxyBlobStore extends BlobStore {
     return super.open(digest, start, end);
   }
 
+  /** No backend redirect for a blob still being downloaded (it is not in storage yet). */
+  override async redirectURL(digest: Digest, method: string): Promise<string | null> {
+    if ((await this.statGlobal(digest)) === null) return null;
+    return super.redirectURL(digest, method);
+  }
+
   /** Mounting into a mirrored repository is a write: refused. */
   override mount(name: string, from: string, digest: Digest): Promise<BlobInfo | null> {
     denyWrite(this.proxy, name);
@@ -100,7 +106,8 @@ export class ProxyBlobStore extends BlobStore {
       checkStatus(res, digest);
       if (!Number.isSafeInteger(size)) throw new UpstreamUnavailableError('upstream sent a blob without Content-Length');
       this.proxy.miss(route, `${name}@${digest.value}`, `blob ${digest.value}`);
-      const flight = new BlobFlight(this.store, this, name, digest, res, size, (n) => (stats.upstreamBytes += n));
+      const idleMs = this.proxy.config.proxy.upstream.timeout;
+      const flight = new BlobFlight(this.store, this, name, digest, res, size, (n) => (stats.upstreamBytes += n), idleMs);
       const forget = (): void => void this.flights.delete(digest.value);
       flight.done.then(forget, (err: unknown) => {
         forget();

@@ -29,6 +29,8 @@ const ACCEPT = [...MANIFEST_TYPES].join(', ');
 export class ProxyManifestService extends ManifestService {
   /** Fetches in progress by "repo@digest", so concurrent misses make one upstream GET. */
   private readonly inflight = new Map<string, Promise<StoredManifest>>();
+  /** Tag checks in progress by "repo:tag". */
+  private readonly checks = new Map<string, Promise<{ manifest: StoredManifest; outage?: unknown }>>();
 
   constructor(
     private readonly store: StorageDriver,
@@ -56,23 +58,40 @@ export class ProxyManifestService extends ManifestService {
       this.proxy.hit(route, key);
       return local;
     }
+    // Concurrent requests for the same expired or unknown tag share one upstream check.
+    let pending = this.checks.get(key);
+    if (!pending) {
+      pending = this.refreshTag(route, name, ref.tag, local).finally(() => this.checks.delete(key));
+      this.checks.set(key, pending);
+    }
+    const { manifest, outage } = await pending;
+    // Counted and flagged per request, so each response that shares the check gets its Warning.
+    if (outage) this.proxy.stale(route, key, outage);
+    return manifest;
+  }
+
+  /** Recheck a tag upstream (HEAD), fetch a changed digest, or fall back to the stale copy. */
+  private async refreshTag(
+    route: Route,
+    name: string,
+    tag: string,
+    local: StoredManifest | null,
+  ): Promise<{ manifest: StoredManifest; outage?: unknown }> {
+    const key = `${name}:${tag}`;
     try {
       // With a cached copy at hand, fail fast rather than retry: stale beats slow.
-      const digest = await this.headTag(route, ref.tag, local ? 0 : undefined);
+      const digest = await this.headTag(route, tag, local ? 0 : undefined);
       this.proxy.checked.set(key, Date.now());
       if (local && local.digest.value === digest.value) {
         this.proxy.hit(route, key);
-        return local;
+        return { manifest: local };
       }
       const m = (await super.get(name, { kind: 'digest', digest }).catch(() => null)) ?? (await this.fetch(route, name, digest));
-      await this.tagService.tag(name, ref.tag, m.digest);
+      await this.tagService.tag(name, tag, m.digest);
       this.proxy.pulled.set(key, Date.now());
-      return m;
+      return { manifest: m };
     } catch (err) {
-      if (local && this.proxy.isOutage(err)) {
-        this.proxy.stale(route, key, err);
-        return local;
-      }
+      if (local && this.proxy.isOutage(err)) return { manifest: local, outage: err };
       throw err;
     }
   }

@@ -47,6 +47,15 @@ describe('pull-through cache', () => {
     assert.equal(hub.seen.length, before);
   });
 
+  it('concurrent requests for an uncached tag share one HEAD and one GET upstream', async () => {
+    const img = await pushImage(hub.inner.app, 'library/crowd', { ref: 'v', seed: 'crowd' });
+    const all = await Promise.all(Array.from({ length: 10 }, () => request(p.app).get('/v2/crowd/manifests/v').set('Accept', ALL)));
+    for (const res of all) assert.equal(res.headers['docker-content-digest'], img.digest);
+    const heads = hub.seen.filter((s) => s.method === 'HEAD' && s.path === '/v2/library/crowd/manifests/v' && s.status === 200);
+    assert.equal(heads.length, 1);
+    assert.equal(registryGets(`/v2/library/crowd/manifests/${img.digest}`), 1);
+  });
+
   it('follows the blob redirect to the CDN without Authorization and never forwards client credentials', async () => {
     const img = await pushImage(hub.inner.app, 'library/redir', { ref: 'x', seed: 'redir' });
     const layer = img.layers[0]!.digest;

@@ -52,6 +52,27 @@ describe('upstream health and freshness', () => {
     }
   });
 
+  it('serves a cached tag stale when the upstream is slow or rate-limiting', async () => {
+    const p = makeProxyApp({ upstreams: [upstream({ ttl: '0s' })], upstream: { timeout: '300ms' } });
+    const img = await pushImage(hub.inner.app, 'library/slow', { ref: 'v', seed: 'slow' });
+    assert.equal((await getTag(p.app, '/v2/slow/manifests/v')).status, 200);
+    hub.mode.delayMs = 1000;
+    try {
+      const started = Date.now();
+      const slow = await getTag(p.app, '/v2/slow/manifests/v');
+      assert.equal(slow.headers['docker-content-digest'], img.digest);
+      assert.match(slow.headers['warning'] ?? '', /^110 /);
+      assert.ok(Date.now() - started < 900, 'waited for the slow upstream');
+    } finally {
+      hub.mode.delayMs = 0;
+    }
+    hub.mode.rateLimited = 1;
+    const limited = await getTag(p.app, '/v2/slow/manifests/v');
+    assert.equal(limited.headers['docker-content-digest'], img.digest);
+    assert.match(limited.headers['warning'] ?? '', /^110 /);
+    assert.equal(p.proxy.stats.of('hub').stale, 2);
+  });
+
   it('honours 429 + Retry-After when retries are allowed, and reports TOOMANYREQUESTS when not', async () => {
     const img = await pushImage(hub.inner.app, 'library/busy', { ref: 'v', seed: 'busy' });
     const patient = makeProxyApp({ upstreams: [upstream()], upstream: { retries: 1 } });
