@@ -95,6 +95,7 @@ describe('Berth as a registry mirror (pull-through cache)', { timeout: 600_000 }
       await d('pull', 'busybox');
       const [info] = JSON.parse((await d('image', 'inspect', 'busybox')).stdout) as { RepoDigests: string[] }[];
       assert.ok(info!.RepoDigests.includes(`busybox@${busybox.indexDigest}`), JSON.stringify(info!.RepoDigests));
+      assert.equal((await d('run', '--rm', '--network', 'none', 'busybox')).stdout.trim(), 'amd64');
       assert.equal(await countGets(hub, `/v2/library/busybox/manifests/${busybox.indexDigest}`), 1);
       const amd64 = busybox.platforms.find((p) => p.architecture === 'amd64')!;
       for (const layer of amd64.layerDigests) assert.equal(await countGets(hub, `/v2/library/busybox/blobs/${layer}`), 1);
@@ -163,7 +164,9 @@ describe('Berth as a registry mirror (pull-through cache)', { timeout: 600_000 }
       // Past the TTL, so the tag must be rechecked upstream, which fails.
       await new Promise((r) => setTimeout(r, TTL_S * 1000 + 500));
       await d('rmi', 'busybox', `${berth.host}/team/busybox:1`, `${berth.host}/library/busybox:mine`);
-      await d('pull', 'busybox');
+      const pull = await d('pull', 'busybox');
+      // The layers were downloaded again (from Berth's cache), not found locally.
+      assert.match(pull.stdout, /Pull complete/);
       const res = await fetch(`${berth.url}/v2/library/busybox/manifests/latest`, {
         headers: { Accept: 'application/vnd.oci.image.index.v1+json' },
       });
