@@ -17,7 +17,6 @@ import { parseDigest, type Digest, type Reference } from '../registry/reference.
 import type { BlobStore } from '../registry/blobs.js';
 import type { TagService } from '../registry/tags.js';
 import type { StorageDriver } from '../storage/driver.js';
-import { setResponseHeader } from './context.js';
 import { UpstreamDeniedError, UpstreamUnavailableError } from './errors.js';
 import { denyWrite, type ProxyService } from './proxy-service.js';
 import type { Route } from './routing.js';
@@ -139,10 +138,6 @@ export class ProxyManifestService extends ManifestService {
     });
     if (res.status !== 200) await res.body?.cancel();
     check(res, { digest: digest.value });
-    for (const h of ['ratelimit-limit', 'ratelimit-remaining']) {
-      const v = res.headers.get(h);
-      if (v !== null) setResponseHeader(h, v);
-    }
     const max = this.proxy.config.validation.manifests.maxsize;
     if (Number(res.headers.get('content-length') ?? 0) > max) {
       await res.body?.cancel();

@@ -92,11 +92,10 @@ export class ProxyService {
 
   /** Every upstream's counters and breaker state. */
   snapshot(): Record<string, unknown> {
-    const counters = this.stats.snapshot();
     return Object.fromEntries(
       this.config.proxy.upstreams.map((u) => [
         u.name,
-        { url: u.url, prefix: u.prefix, breaker: this.clients.get(u.name)!.breaker.state, ...this.stats.of(u.name), ...counters[u.name] },
+        { url: u.url, prefix: u.prefix, breaker: this.clients.get(u.name)!.breaker.state, ...this.stats.of(u.name) },
       ]),
     );
   }

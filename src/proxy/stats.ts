@@ -33,9 +33,4 @@ export class ProxyStats {
     }
     return s;
   }
-
-  /** A plain snapshot for JSON. */
-  snapshot(): Record<string, UpstreamStats> {
-    return Object.fromEntries([...this.byUpstream].map(([k, v]) => [k, { ...v }]));
-  }
 }

@@ -8,6 +8,7 @@ import type { UpstreamConfig } from '../config/proxy-schema.js';
 import type { Logger } from '../log.js';
 import { CircuitBreaker } from './breaker.js';
 import { parseChallenge } from './challenge.js';
+import { setResponseHeader } from './context.js';
 import { UpstreamDeniedError, UpstreamRateLimitedError, UpstreamUnavailableError } from './errors.js';
 import type { ProxyStats } from './stats.js';
 import { UpstreamAuth } from './upstream-auth.js';
@@ -161,6 +162,8 @@ export class UpstreamClient {
     const source = res.headers.get('docker-ratelimit-source');
     this.stats.of(this.upstream.name).rateLimit = { limit, remaining, source, at: new Date().toISOString() };
     this.log.info('upstream rate limit', { upstream: this.upstream.name, limit, remaining, source });
+    if (limit !== null) setResponseHeader('RateLimit-Limit', limit);
+    if (remaining !== null) setResponseHeader('RateLimit-Remaining', remaining);
   }
 }
 
