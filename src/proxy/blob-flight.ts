@@ -73,6 +73,19 @@ export class BlobFlight {
     const source = res.body ? Readable.fromWeb(res.body as WebReadableStream<Uint8Array>) : null;
     // A stalled upstream must not hold the download (and its waiters) forever.
     const idle = setTimeout(() => source?.destroy(new Error(`upstream sent nothing for ${this.idleMs} ms`)), this.idleMs);
+    const { digest: expected, size } = this;
+    let held: Buffer | null = null;
+    let actual: Digest | null = null;
+    // A slow client slows the download (backpressure); a gone client is simply dropped.
+    const toClient = (chunk: Buffer, cb: () => void): void => {
+      if (!live || live.destroyed || live.write(chunk)) return cb();
+      const go = (): void => {
+        live.off('drain', go).off('close', go);
+        cb();
+      };
+      live.on('drain', go).on('close', go);
+    };
+    const endClient = (): void => void (live && !live.destroyed && live.end());
     const tee = new Transform({
       highWaterMark: 1 << 20,
       transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback) {
@@ -80,19 +93,21 @@ export class BlobFlight {
         hash.update(chunk);
         bytes += chunk.length;
         onBytes(chunk.length);
-        // A slow client slows the download (backpressure); a gone client is simply dropped.
-        if (!live || live.destroyed || live.write(chunk)) return cb(null, chunk);
-        const go = (): void => {
-          live.off('drain', go).off('close', go);
-          cb(null, chunk);
-        };
-        live.on('drain', go).on('close', go);
+        // The client is one chunk behind: see flush().
+        const prev = held;
+        held = chunk;
+        if (!prev) return cb(null, chunk);
+        toClient(prev, () => cb(null, chunk));
       },
-      // The client has every byte now and checks the digest itself; the cache still verifies
-      // before anything becomes visible in storage.
+      // The last chunk reaches the client only once the whole blob is verified, so a corrupt
+      // download ends truncated (the client sees a short body), never complete and wrong.
       flush(cb: TransformCallback) {
-        live?.end();
-        cb();
+        actual = toDigest(hash, expected.algorithm);
+        if (actual.value !== expected.value || bytes !== size || !held) return cb();
+        toClient(held, () => {
+          endClient();
+          cb();
+        });
       },
     });
     try {
@@ -105,14 +120,15 @@ export class BlobFlight {
         await writer.cancel().catch(() => undefined);
         throw err;
       }
-      const actual = toDigest(hash, this.digest.algorithm);
-      if (actual.value !== this.digest.value || bytes !== this.size) {
+      const got = actual as Digest | null;
+      if (got?.value !== this.digest.value || bytes !== this.size) {
         throw new DigestInvalidError('upstream blob does not match its digest', {
           expected: this.digest.value,
-          actual: actual.value,
+          actual: got?.value,
           size: bytes,
         });
       }
+      endClient();
       if ((await this.blobs.statGlobal(this.digest)) === null) await this.driver.move(staging, paths.blobData(this.digest));
       await this.blobs.link(this.name, this.digest);
     } catch (err) {

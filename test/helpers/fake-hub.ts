@@ -28,7 +28,16 @@ export interface FakeHub {
   inner: TestApp;
   seen: SeenRequest[];
   /** Switches the tests flip. */
-  mode: { down: boolean; rateLimited: number; delayMs: number; requireCreds?: { user: string; pass: string } };
+  mode: {
+    down: boolean;
+    /** Answer this many more registry requests with 503. */
+    failures: number;
+    rateLimited: number;
+    delayMs: number;
+    requireCreds?: { user: string; pass: string };
+    /** Bytes the CDN sends instead of any blob (a corrupt download). */
+    corrupt?: Buffer;
+  };
   /** Tokens issued so far. */
   tokensIssued: number;
   close(): Promise<void>;
@@ -48,7 +57,7 @@ export async function startFakeHub(): Promise<FakeHub> {
     url: '',
     inner,
     seen: [],
-    mode: { down: false, rateLimited: 0, delayMs: 0 },
+    mode: { down: false, failures: 0, rateLimited: 0, delayMs: 0 },
     tokensIssued: 0,
     close: async () => undefined,
   };
@@ -79,6 +88,7 @@ export async function startFakeHub(): Promise<FakeHub> {
   cdnApp.use(record('cdn'));
   // The CDN serves what the registry holds, without any auth of its own.
   cdnApp.get(/^\/blobs\/(.+)$/, (req, res, next) => {
+    if (hub.mode.corrupt) return void res.status(200).set('Content-Type', 'application/octet-stream').send(hub.mode.corrupt);
     req.url = `/v2/${String(req.query['repo'])}/blobs/${(req.params as Record<string, string>)[0]}`;
     inner.app(req, res, next);
   });
@@ -89,6 +99,10 @@ export async function startFakeHub(): Promise<FakeHub> {
   regApp.use(async (req, res, next) => {
     if (hub.mode.delayMs) await new Promise((r) => setTimeout(r, hub.mode.delayMs));
     if (hub.mode.down) return void res.status(503).end();
+    if (hub.mode.failures > 0) {
+      hub.mode.failures--;
+      return void res.status(503).end();
+    }
     if (req.path === '/v2/' || req.path === '/v2') return next();
     const name = /^\/v2\/(.+?)\/(manifests|blobs|tags)\//.exec(req.path)?.[1] ?? '';
     const auth = req.get('authorization') ?? '';

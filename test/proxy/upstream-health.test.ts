@@ -3,12 +3,14 @@
  * outages, 429 + Retry-After, the circuit breaker, credentials, the Via loop guard.
  */
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { startFakeHub, type FakeHub } from '../helpers/fake-hub.js';
 import { expectError } from '../helpers/http.js';
 import { makeProxyApp } from '../helpers/proxy-app.js';
-import { MT, pushImage } from '../helpers/oci.js';
+import { MT, pushBlob, pushImage } from '../helpers/oci.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const getTag = (app: Parameters<typeof request>[0], path: string) => request(app).get(path).set('Accept', MT.ociManifest);
@@ -88,6 +90,47 @@ describe('upstream health and freshness', () => {
     expectError(limited, 429, 'TOOMANYREQUESTS');
     assert.equal(limited.headers['retry-after'], '1');
     hub.mode.rateLimited = 0;
+  });
+
+  it('retries a failing upstream with backoff', async () => {
+    const img = await pushImage(hub.inner.app, 'library/flaky', { ref: 'v', seed: 'flaky' });
+    const p = makeProxyApp({ upstreams: [upstream()], upstream: { retries: 2 } });
+    hub.mode.failures = 2;
+    const res = await getTag(p.app, '/v2/flaky/manifests/v');
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.headers['docker-content-digest'], img.digest);
+    assert.equal(hub.mode.failures, 0);
+  });
+
+  it('never stores a blob whose bytes do not match its digest', async () => {
+    const data = Buffer.from('the genuine layer bytes');
+    const digest = await pushBlob(hub.inner.app, 'library/bad', data);
+    const p = makeProxyApp({ upstreams: [upstream()] });
+    hub.mode.corrupt = Buffer.alloc(data.length, 0x2a);
+    try {
+      const server = createServer(p.app).listen(0, '127.0.0.1');
+      await new Promise((r) => server.once('listening', r));
+      try {
+        const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v2/bad/blobs/${digest}`;
+        // The client gets a cut-off body, never the complete wrong bytes.
+        await assert.rejects(async () => (await fetch(url)).arrayBuffer());
+      } finally {
+        server.close();
+      }
+      await sleep(100);
+      const path = `/docker/registry/v2/blobs/sha256/${digest.slice(7, 9)}/${digest.slice(7)}/data`;
+      assert.equal(
+        await p.driver.stat(path).then(
+          () => true,
+          () => false,
+        ),
+        false,
+      );
+    } finally {
+      hub.mode.corrupt = undefined;
+    }
+    const good = await request(p.app).get(`/v2/bad/blobs/${digest}`).buffer(true);
+    assert.equal(Buffer.from(good.body as Buffer).toString(), data.toString());
   });
 
   it('opens the circuit breaker after repeated failures and stops calling the upstream', async () => {
