@@ -94,7 +94,9 @@ export class ProxyBlobStore extends BlobStore {
     const res = await this.proxy.client(route).request('HEAD', route.remote, `blobs/${digest.value}`, { via: this.proxy.incomingVia() });
     await res.body?.cancel();
     checkStatus(res, digest);
-    return Number(res.headers.get('content-length'));
+    const size = Number(res.headers.get('content-length') ?? 'NaN');
+    if (!Number.isSafeInteger(size)) throw new UpstreamUnavailableError('upstream answered a blob HEAD without Content-Length');
+    return size;
   }
 
   private startFlight(route: Route, name: string, digest: Digest): Promise<BlobFlight> {

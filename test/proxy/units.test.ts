@@ -6,6 +6,9 @@ import { CircuitBreaker } from '../../src/proxy/breaker.js';
 import { parseChallenge } from '../../src/proxy/challenge.js';
 import { Router } from '../../src/proxy/routing.js';
 import { retryAfterMs } from '../../src/proxy/upstream-client.js';
+import { UpstreamAuth } from '../../src/proxy/upstream-auth.js';
+import { UpstreamDeniedError } from '../../src/proxy/errors.js';
+import { startFakeHub } from '../helpers/fake-hub.js';
 
 describe('proxy parts', () => {
   it('parses Bearer and Basic challenges with quoted, escaped and bare values', () => {
@@ -29,6 +32,32 @@ describe('proxy parts', () => {
     assert.equal(retryAfterMs(new Date(10_000).toUTCString(), 4_000), 6000);
     assert.equal(retryAfterMs('soon'), null);
     assert.equal(retryAfterMs(null), null);
+  });
+
+  it('caches a token per scope until shortly before it expires, and sends Basic only when configured', async () => {
+    const hub = await startFakeHub();
+    try {
+      let now = 0;
+      const up = { name: 'hub', url: hub.url, ttl: 1000, prefix: '', library: true };
+      const auth = new UpstreamAuth(up, 2000, () => now);
+      const res = await fetch(`${hub.url}/v2/library/x/manifests/latest`);
+      await res.body?.cancel();
+      const challenge = parseChallenge(res.headers.get('www-authenticate'));
+      const header = await auth.answer(challenge, 'repository:library/x:pull');
+      assert.match(header, /^Bearer [0-9a-f]+$/);
+      assert.equal(auth.cached('repository:library/x:pull'), header);
+      assert.equal(auth.cached('repository:library/y:pull'), undefined, 'tokens are per scope');
+      now = 289_000; // expires_in is 300 s; renewed 10 s early
+      assert.equal(auth.cached('repository:library/x:pull'), header);
+      now = 291_000;
+      assert.equal(auth.cached('repository:library/x:pull'), undefined);
+      assert.equal(hub.seen.find((s) => s.host === 'token')!.authorization, undefined, 'anonymous without credentials');
+      await assert.rejects(auth.answer(parseChallenge('Basic realm="r"'), 's'), UpstreamDeniedError);
+      const withCreds = new UpstreamAuth({ ...up, username: 'u', password: 'p' }, 2000);
+      assert.equal(await withCreds.answer(parseChallenge('Basic realm="r"'), 's'), `Basic ${Buffer.from('u:p').toString('base64')}`);
+    } finally {
+      await hub.close();
+    }
   });
 
   it('opens the breaker at the threshold, lets one trial through after the cooldown, closes on success', () => {
