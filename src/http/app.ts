@@ -1,6 +1,7 @@
 /**
  * The Express app and its one request pipeline, built once:
- * request id → API version header → (access log) → /v2 dispatcher → error middleware.
+ * request id → API version header → (access log) → (pull-through cache context, when on) →
+ * /v2 dispatcher → error middleware.
  * Authentication and authorization slot in before the dispatcher (their own issue).
  */
 import { randomBytes } from 'node:crypto';

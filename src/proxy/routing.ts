@@ -16,6 +16,10 @@ export interface Route {
 }
 
 const under = (name: string, prefix: string): boolean => name === prefix || name.startsWith(`${prefix}/`);
+const remoteOf = (upstream: UpstreamConfig, remote: string): Route => ({
+  upstream,
+  remote: upstream.library && !remote.includes('/') ? `library/${remote}` : remote,
+});
 
 /** Resolves repository names and containerd's `?ns=` against the configured upstreams. */
 export class Router {
@@ -31,9 +35,8 @@ export class Router {
   route(name: string): Route | null {
     if (this.config.private.some((p) => under(name, p))) return null;
     const up = this.byPrefix.find((u) => under(name, u.prefix));
-    if (up) return name === up.prefix ? null : { upstream: up, remote: name.slice(up.prefix.length + 1) };
-    if (!this.root) return null;
-    return { upstream: this.root, remote: this.root.library && !name.includes('/') ? `library/${name}` : name };
+    if (up) return name === up.prefix ? null : remoteOf(up, name.slice(up.prefix.length + 1));
+    return this.root ? remoteOf(this.root, name) : null;
   }
 
   /**

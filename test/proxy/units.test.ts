@@ -91,6 +91,7 @@ describe('proxy parts', () => {
           { name: 'hub', url: 'https://registry-1.docker.io' },
           { name: 'ghcr', url: 'https://ghcr.io', prefix: 'ghcr.io' },
           { name: 'ghcr-org', url: 'https://mirror.example.com', prefix: 'ghcr.io/org' },
+          { name: 'hub2', url: 'https://registry-1.docker.io', prefix: 'docker.io' },
         ],
       },
     });
@@ -104,6 +105,8 @@ describe('proxy parts', () => {
     assert.equal(r.route('ghcr.io/org/app')?.upstream.name, 'ghcr-org');
     assert.equal(r.route('ghcr.io/org/app')?.remote, 'app');
     assert.equal(r.route('ghcr.io'), null);
+    assert.equal(r.route('docker.io/nginx')?.remote, 'library/nginx');
+    assert.equal(r.route('ghcr.io/single')?.remote, 'single');
     assert.equal(r.namespace('docker.io')?.upstream.name, 'hub');
     assert.equal(r.namespace('ghcr.io')?.prefix, 'ghcr.io');
     assert.equal(r.namespace('quay.io'), null);
