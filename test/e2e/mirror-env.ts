@@ -4,7 +4,7 @@
  * `--registry-mirror` pointing at Berth.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DISTRIBUTION_BIN, DOCKER_BIN, sh } from './helpers.js';
@@ -78,8 +78,10 @@ export async function countGets(proc: Proc, path: string): Promise<number> {
 export async function startMirrorDockerd(stateDir: string, mirror: string): Promise<Proc & { host: string }> {
   await mkdir(join(stateDir, 'data'), { recursive: true });
   const sock = join(stateDir, 'docker.sock');
+  // As setup.sh does: /usr/sbin may be missing from a non-root PATH.
+  const dockerd = existsSync('/usr/sbin/dockerd') ? '/usr/sbin/dockerd' : 'dockerd';
   const proc = start(
-    'dockerd',
+    dockerd,
     [
       '--data-root', join(stateDir, 'data'), '--exec-root', join(stateDir, 'x'), '--pidfile', join(stateDir, 'dockerd.pid'),
       '--host', `unix://${sock}`, '--iptables=false', '--ip6tables=false', '--bridge=none', '--storage-driver=vfs',
