@@ -11,7 +11,7 @@ import { deleteIfExists, readLink } from '../registry/links.js';
 import type { ManifestService } from '../registry/manifests.js';
 import * as paths from '../registry/paths.js';
 import { parseDigest } from '../registry/reference.js';
-import type { StorageDriver } from '../storage/driver.js';
+import { PathNotFoundError, type StorageDriver } from '../storage/driver.js';
 import type { ProxyService } from './proxy-service.js';
 
 /** One link of a mirrored repository: a manifest revision, a layer, or a tag. */
@@ -117,7 +117,10 @@ export class CacheEvictor {
         const key = tag ? `${repo}:${id}` : `${repo}@${id}`;
         items.push({ repo, kind, id, last: this.proxy.pulled.get(key) ?? info.modTime.getTime() });
       })
-      .catch(() => undefined);
+      .catch((err: unknown) => {
+        // No repositories yet is an empty cache; anything else is a real failure.
+        if (!(err instanceof PathNotFoundError)) throw err;
+      });
     return { items, linked };
   }
 

@@ -53,6 +53,11 @@ describe('cache eviction', () => {
     assert.deepEqual(tags.body.tags, []);
   });
 
+  it('sweeps an empty cache without error', async () => {
+    const p = makeProxyApp({ upstreams: [{ name: 'hub', url: hub.url, library: true }] });
+    assert.deepEqual(await p.evictor.sweep(), { tags: 0, links: 0, blobs: 0, bytesFreed: 0, cachedBytes: 0 });
+  });
+
   it('over the size cap, drops unneeded content first, then the least recently pulled tag', async () => {
     const p = makeProxyApp({ upstreams: [{ name: 'hub', url: hub.url, library: true }], cache: { maxsize: 700 } });
     const old = await pushImage(hub.inner.app, 'library/cap', { ref: 'old', seed: 'cap-old' });
