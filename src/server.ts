@@ -4,6 +4,7 @@ import type { AddressInfo, Server } from 'node:net';
 import type { Config } from './config/schema.js';
 import { createApp } from './http/app.js';
 import { createLogger, type Logger } from './log.js';
+import { createProxy } from './proxy/index.js';
 import { createRegistry } from './registry/registry.js';
 import { createDriver } from './storage/factory.js';
 import { createTlsServer } from './tls/server.js';
@@ -26,7 +27,11 @@ export function parseAddr(addr: string): { host: string | undefined; port: numbe
 /** Build the registry for `config` and listen on its address. */
 export async function startServer(config: Config, log: Logger = createLogger(config.log.level)): Promise<Running> {
   const driver = createDriver(config.storage);
-  const app = createApp({ config, registry: createRegistry(driver, config.storage.cache), log });
+  const proxied = createProxy(config, log);
+  const registry = createRegistry(driver, config.storage.cache, proxied?.factories);
+  const app = createApp({ config, registry, log, proxy: proxied?.proxy });
+  const evictor = proxied?.evictor(registry);
+  evictor?.start();
   const tls = config.http.tls ? createTlsServer(app, config.http.tls, log) : undefined;
   const httpServer: HttpServer = tls ? tls.https : createServer(app);
   const server: Server = tls ? tls.server : httpServer;
@@ -50,12 +55,14 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     server,
     url,
     log,
-    close: () =>
-      tls
+    close: () => {
+      evictor?.stop();
+      return tls
         ? tls.close()
         : new Promise<void>((resolve) => {
             httpServer.close(() => resolve());
             httpServer.closeIdleConnections();
-          }),
+          });
+    },
   };
 }

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { authSchema, tlsSchema } from './security-schema.js';
+import { proxySchema } from './proxy-schema.js';
 
 const filesystem = z.object({ rootdirectory: z.string().min(1).default('./data') }).strict();
 const inmemory = z.object({}).strict();
@@ -104,6 +105,7 @@ export const configSchema = z
       .default({}),
     validation,
     auth: authSchema,
+    proxy: proxySchema,
   })
   .strict();
 

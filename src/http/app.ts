@@ -1,15 +1,16 @@
 /**
  * The Express app and its one request pipeline, built once:
- * request id, API version header and access log → token endpoints → /v2 dispatcher
- * (name, then authorize, then handler) → error middleware.
+ * request id, API version header and access log → token endpoints → (pull-through cache
+ * stage, when on) → /v2 dispatcher (name, then authorize, then handler) → error middleware.
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import express, { type Request, type Response } from 'express';
+import express, { type Request, type RequestHandler, type Response } from 'express';
 import { createAuth, type Auth } from '../auth/setup.js';
 import type { Deps } from './context.js';
 import { errorMiddleware, HttpError } from './error-table.js';
 import { v2Dispatcher } from './routes.js';
+import { mountProxyStats, proxyStage } from '../proxy/http.js';
 
 /** The server's request handler: what createServer() and supertest take. */
 export type App = (req: IncomingMessage, res: ServerResponse) => void;
@@ -34,7 +35,7 @@ export function createApp(appDeps: AppDeps): App {
   app.set('trust proxy', true);
 
   const begin = beginRequest(deps);
-  const dispatch = v2Dispatcher(deps);
+  const dispatch = withProxyStage(deps, v2Dispatcher(deps));
   const onError = errorMiddleware(deps.log);
   const notFound = () => new HttpError(404, 'UNSUPPORTED', 'no such endpoint');
   app.use((req, res, next) => {
@@ -43,6 +44,7 @@ export function createApp(appDeps: AppDeps): App {
   });
   // The token endpoints live outside /v2, so they go through Express.
   if (auth.router) app.use(auth.router);
+  if (deps.proxy) mountProxyStats(app, deps.proxy);
   app.use(dispatch);
   app.use((_req, _res, next) => next(notFound()));
   app.use(onError);
@@ -67,6 +69,13 @@ export function createApp(appDeps: AppDeps): App {
     s.locals = Object.create(null) as Response['locals'];
     v2(r, s);
   };
+}
+
+/** The dispatcher, behind the pull-through cache's stage when the proxy is on. */
+function withProxyStage(deps: Deps, dispatch: RequestHandler): RequestHandler {
+  if (!deps.proxy) return dispatch;
+  const stage = proxyStage(deps.proxy);
+  return (req, res, next) => stage(req, res, (err?: unknown) => (err ? next(err) : dispatch(req, res, next)));
 }
 
 /** The first step of every request: API version and request id headers, and the access log. */

@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import type { AccessController } from '../auth/controller.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
+import type { ProxyService } from '../proxy/proxy-service.js';
 import type { Registry } from '../registry/registry.js';
 
 /** Dependencies handed to the routers (no globals). */
@@ -12,6 +13,8 @@ export interface Deps {
   log: Logger;
   /** Decides whether a request may have the access its route needs. */
   auth: AccessController;
+  /** The pull-through cache, when enabled. */
+  proxy?: ProxyService;
 }
 
 /** Parsed path parameters of a matched route. */

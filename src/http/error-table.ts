@@ -6,6 +6,7 @@
 import type { ErrorRequestHandler } from 'express';
 import * as a from '../auth/errors.js';
 import * as e from '../registry/errors.js';
+import * as px from '../proxy/errors.js';
 import { InvalidOffsetError, InvalidPathError, StorageUnavailableError } from '../storage/driver.js';
 import type { Logger } from '../log.js';
 
@@ -47,6 +48,11 @@ const TABLE: ReadonlyArray<[ErrorClass, Entry]> = [
   [a.InsufficientScopeError, { code: 'DENIED', status: 401 }],
   [a.TooManyRequestsError, { code: 'TOOMANYREQUESTS', status: 429 }],
   [a.TokenRequestInvalidError, { code: 'INVALID_REQUEST', status: 400 }],
+  [px.MirrorReadOnlyError, { code: 'DENIED', status: 403 }],
+  [px.UpstreamRateLimitedError, { code: 'TOOMANYREQUESTS', status: 429 }],
+  [px.UpstreamUnavailableError, { code: 'UNAVAILABLE', status: 503 }],
+  [px.UpstreamDeniedError, { code: 'DENIED', status: 502 }],
+  [px.ProxyLoopError, { code: 'UNSUPPORTED', status: 508 }],
   // A path the driver refuses can only come from input that slipped past the grammars.
   [InvalidPathError, { code: 'NAME_INVALID', status: 400 }],
   [InvalidOffsetError, { code: 'RANGE_INVALID', status: 416 }],
@@ -72,6 +78,7 @@ function extraHeaders(err: unknown): Record<string, string> {
   if (err instanceof e.RangeNotSatisfiableError) return { 'Content-Range': `bytes */${err.size}` };
   if (err instanceof a.AuthChallengeError) return { 'WWW-Authenticate': err.challenge };
   if (err instanceof a.TooManyRequestsError) return { 'Retry-After': String(err.retryAfter) };
+  if (err instanceof px.UpstreamRateLimitedError && typeof err.retryAfter === 'string') return { 'Retry-After': err.retryAfter };
   return {};
 }
 

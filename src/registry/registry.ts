@@ -11,6 +11,8 @@ import { UploadService } from './uploads.js';
 
 /** Every domain service the HTTP layer calls. */
 export interface Registry {
+  /** The storage as the services see it (behind the cache): work beside them goes through it. */
+  driver: StorageDriver;
   blobs: BlobStore;
   uploads: UploadService;
   manifests: ManifestService;
@@ -26,15 +28,26 @@ export interface RegistryCacheOptions {
   maxentries: number;
 }
 
+/**
+ * Optional replacements of the blob, manifest and upload services by decorators that keep
+ * their shape (the pull-through cache in src/proxy plugs in here).
+ */
+export interface ServiceFactories {
+  blobs?(driver: StorageDriver): BlobStore;
+  manifests?(driver: StorageDriver, blobs: BlobStore, tags: TagService): ManifestService;
+  uploads?(driver: StorageDriver, blobs: BlobStore): UploadService;
+}
+
 /** Build the services over a driver, behind the storage-facts cache. */
-export function createRegistry(storage: StorageDriver, cache: RegistryCacheOptions): Registry {
+export function createRegistry(storage: StorageDriver, cache: RegistryCacheOptions, factories: ServiceFactories = {}): Registry {
   const driver = new CachingDriver(storage, { ttlMs: cache.ttl * 1000, maxEntries: cache.maxentries, policy: CACHE_POLICY });
-  const blobs = new BlobStore(driver);
+  const blobs = factories.blobs?.(driver) ?? new BlobStore(driver);
   const tags = new TagService(driver);
-  const manifests = new ManifestService(driver, blobs, tags);
+  const manifests = factories.manifests?.(driver, blobs, tags) ?? new ManifestService(driver, blobs, tags);
   return {
+    driver,
     blobs,
-    uploads: new UploadService(driver, blobs),
+    uploads: factories.uploads?.(driver, blobs) ?? new UploadService(driver, blobs),
     manifests,
     tags,
     catalog: new CatalogService(driver),

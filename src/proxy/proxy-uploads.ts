@@ -1,0 +1,22 @@
+/** The upload service decorator: no upload session may start in a mirrored repository. */
+import { UploadService, type UploadStatus } from '../registry/uploads.js';
+import type { BlobStore } from '../registry/blobs.js';
+import type { StorageDriver } from '../storage/driver.js';
+import { denyWrite, type ProxyService } from './proxy-service.js';
+
+/** UploadService refusing pushes into mirrored namespaces (monolithic uploads start here too). */
+export class ProxyUploadService extends UploadService {
+  constructor(
+    driver: StorageDriver,
+    blobs: BlobStore,
+    private readonly proxy: ProxyService,
+  ) {
+    super(driver, blobs);
+  }
+
+  /** Open a session, unless the repository mirrors an upstream. */
+  override start(name: string): Promise<UploadStatus> {
+    denyWrite(this.proxy, name);
+    return super.start(name);
+  }
+}
