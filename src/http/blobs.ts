@@ -1,5 +1,6 @@
 /** Blob routes: GET/HEAD (with Range and optional redirect) and DELETE. */
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import type { Response } from 'express';
 import { UnsupportedError } from '../registry/errors.js';
 import { parseDigest } from '../registry/reference.js';
 import type { Handler } from './context.js';
@@ -35,8 +36,42 @@ export const get: Handler = async ({ req, res, params, deps }) => {
   const stream = await deps.registry.blobs.open(digest, start, end);
   res.status(range ? 206 : 200).set({ ...headers, 'Content-Length': String(end - start + 1) });
   if (range) res.set('Content-Range', `bytes ${start}-${end}/${size}`);
-  await pipeline(stream, res);
+  await send(stream, res, (chunk) => deps.registry.blobs.sent(chunk));
 };
+
+/**
+ * Stream to the response like pipeline(), and hand each chunk to `sent` once the socket has
+ * taken it (the write callback), so its buffer can be reused. A client that goes away ends
+ * it quietly (leaving the loop destroys the source); a failing source cuts the response.
+ */
+async function send(source: Readable, res: Response, sent: (chunk: Buffer) => void): Promise<void> {
+  try {
+    for await (const chunk of source as AsyncIterable<Buffer>) {
+      if (!res.write(chunk, () => sent(chunk)) && !(await drained(res))) return;
+    }
+    res.end();
+  } catch (err) {
+    res.destroy();
+    throw err;
+  }
+}
+
+/** True on 'drain', false when the response closes first. */
+function drained(res: Response): Promise<boolean> {
+  if (res.destroyed) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const onDrain = () => {
+      res.off('close', onClose);
+      resolve(true);
+    };
+    const onClose = () => {
+      res.off('drain', onDrain);
+      resolve(false);
+    };
+    res.once('drain', onDrain);
+    res.once('close', onClose);
+  });
+}
 
 /** DELETE /v2/<name>/blobs/<digest>: unlinks the blob from the repository. */
 export const remove: Handler = async ({ res, params, deps }) => {

@@ -1,5 +1,6 @@
 /** Blobs of a repository: lookup through the repository's links, reading, linking, unlinking. */
 import type { Readable } from 'node:stream';
+import { readBuffers } from '../storage/buffer-pool.js';
 import { PathNotFoundError, type StorageDriver } from '../storage/driver.js';
 import { BlobUnknownError } from './errors.js';
 import { deleteIfExists, readLink, writeLink } from './links.js';
@@ -47,6 +48,14 @@ export class BlobStore {
   /** Stream the blob's bytes from `start` to `end` (inclusive). */
   open(digest: Digest, start?: number, end?: number): Promise<Readable> {
     return this.driver.reader(paths.blobData(digest), start, end);
+  }
+
+  /**
+   * Give back a chunk read from open() once it has left the process, so its buffer serves
+   * the next read (storage/buffer-pool.ts); chunks not given back are simply garbage.
+   */
+  sent(chunk: Buffer): void {
+    readBuffers.release(chunk);
   }
 
   /** A direct download URL from the backend, if it offers one. */

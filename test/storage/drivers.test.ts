@@ -93,7 +93,7 @@ describe('filesystem driver on disk', () => {
     await new Promise((r) => alone.once('close', r));
     const many = await Promise.all(Array.from({ length: 64 }, () => d.reader('/blob')));
     // Whichever opened last shares the budget with all 64.
-    assert.equal(Math.min(...many.map((s) => s.readableHighWaterMark)), 512 << 10);
+    assert.equal(Math.min(...many.map((s) => s.readableHighWaterMark)), Math.floor((12 << 20) / 64));
     for (const s of many) s.destroy();
     await Promise.all(many.map((s) => new Promise((r) => s.once('close', r))));
     // Every closed stream gave its share back.
