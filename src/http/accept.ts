@@ -10,18 +10,31 @@ export interface MediaRange {
  * The media ranges of the Accept header(s), lower-cased, q=0 ones included (they exclude a
  * type); empty means "anything". A range with an unreadable q is ignored.
  */
-export function acceptedTypes(header: string | string[] | undefined): MediaRange[] {
+export function acceptedTypes(header: string | string[] | undefined): readonly MediaRange[] {
   if (header === undefined) return [];
   const joined = Array.isArray(header) ? header.join(',') : header;
+  // Clients send the same few Accept headers over and over: parse each once.
+  const known = parsed.get(joined);
+  if (known !== undefined) return known;
+  const out = parse(joined);
+  if (parsed.size >= PARSED_MAX) parsed.clear();
+  parsed.set(joined, out);
+  return out;
+}
+
+const parsed = new Map<string, readonly MediaRange[]>();
+const PARSED_MAX = 256;
+
+function parse(joined: string): readonly MediaRange[] {
   const out: MediaRange[] = [];
   for (const part of joined.split(',')) {
     const [type, ...paramList] = part.split(';').map((s) => s.trim());
     if (!type) continue;
     const q = paramList.find((p) => /^q\s*=/i.test(p));
     const weight = q === undefined ? 1 : Number(q.split('=')[1]);
-    if (Number.isFinite(weight) && weight >= 0) out.push({ range: type.toLowerCase(), q: weight });
+    if (Number.isFinite(weight) && weight >= 0) out.push(Object.freeze({ range: type.toLowerCase(), q: weight }));
   }
-  return out;
+  return Object.freeze(out);
 }
 
 /**

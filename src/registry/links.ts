@@ -5,14 +5,22 @@ import { parseDigest, type Digest } from './reference.js';
 /** Read a link; null when it does not exist. A corrupt link is treated as absent. */
 export async function readLink(driver: StorageDriver, path: string): Promise<Digest | null> {
   try {
-    const text = (await driver.getContent(path)).toString('utf8').trim();
-    return parseDigest(text);
+    const content = await driver.getContent(path);
+    // The storage cache returns the same Buffer for a link it holds: parse it once.
+    let digest = parsedLinks.get(content);
+    if (digest === undefined) {
+      digest = parseDigest(content.toString('utf8').trim());
+      parsedLinks.set(content, digest);
+    }
+    return digest;
   } catch (err) {
     if (err instanceof PathNotFoundError) return null;
     if (err instanceof Error && err.name === 'DigestInvalidError') return null;
     throw err;
   }
 }
+
+const parsedLinks = new WeakMap<Buffer, Digest>();
 
 /** Write a link atomically. */
 export function writeLink(driver: StorageDriver, path: string, digest: Digest): Promise<void> {
