@@ -25,6 +25,8 @@ export function parseAddr(addr: string): { host: string | undefined; port: numbe
 /** Build the registry for `config` and listen on its address. */
 export async function startServer(config: Config, log: Logger = createLogger(config.log.level)): Promise<Running> {
   const driver = createDriver(config.storage);
+  // A missing bucket or refused credentials stop the start here, not at the first push.
+  await driver.check();
   const app = createApp({ config, registry: createRegistry(driver), log });
   const server = createServer(app);
   // Layers of several GiB may take long: no whole-request timeout; idle sockets still time out.
