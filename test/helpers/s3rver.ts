@@ -1,17 +1,21 @@
 /**
- * A real S3-protocol server for tests: s3rver 3.x on a free port over a temp directory, with
- * one bucket. It checks SigV4 signatures (account S3RVER/S3RVER) and lacks UploadPartCopy.
+ * A real S3-protocol server for tests: s3rver 3.x in its own process, on a free port over a
+ * temp directory, with one bucket. It checks SigV4 signatures (account S3RVER/S3RVER) and
+ * lacks UploadPartCopy, so the driver's streamed fallbacks run.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-// @ts-expect-error s3rver ships no type declarations
-import S3rver from 's3rver';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const MAIN = join(dirname(fileURLToPath(import.meta.url)), 's3rver-process.mjs');
 
 /** A running s3rver and the storage.s3 config section that points Berth at it. */
 export interface TestS3 {
   endpoint: string;
+  port: number;
   bucket: string;
   dir: string;
   /** The `storage.s3` config section (lower-case keys), plus `extra`. */
@@ -22,32 +26,24 @@ export interface TestS3 {
   cleanup(): Promise<void>;
 }
 
-interface S3rverInstance {
-  run(): Promise<AddressInfo>;
-  close(): Promise<void>;
-}
-
 /** Start s3rver with `bucket` on `port` (0: a free one), over `dir` (default: a new temp dir). */
 export async function startS3rver(options: { bucket?: string; port?: number; dir?: string } = {}): Promise<TestS3> {
   const bucket = options.bucket ?? 'berth-test';
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'berth-s3rver-')));
-  const server = new S3rver({
-    address: '127.0.0.1',
-    port: options.port ?? 0,
-    directory: dir,
-    silent: true,
-    configureBuckets: [{ name: bucket, configs: [] }],
-  }) as S3rverInstance;
-  const address = await server.run();
-  const endpoint = `http://127.0.0.1:${address.port}`;
-  let running = true;
+  const child = spawn(process.execPath, ['--openssl-legacy-provider', MAIN, dir, bucket, String(options.port ?? 0)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await firstLine(child);
+  const endpoint = `http://127.0.0.1:${port}`;
   const stop = async (): Promise<void> => {
-    if (!running) return;
-    running = false;
-    await server.close();
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
   };
   return {
     endpoint,
+    port,
     bucket,
     dir,
     config: (extra = {}) => ({
@@ -65,4 +61,19 @@ export async function startS3rver(options: { bucket?: string; port?: number; dir
       if (!options.dir) await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+// The launcher prints {"port":N} when it listens; anything else is a failed start.
+function firstLine(child: ChildProcess): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    child.once('exit', (code) => reject(new Error(`s3rver exited with ${code} before listening`)));
+    lines.once('line', (line) => {
+      try {
+        resolve((JSON.parse(line) as { port: number }).port);
+      } catch {
+        reject(new Error(`s3rver: unexpected output ${line}`));
+      }
+    });
+  });
 }

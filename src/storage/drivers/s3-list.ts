@@ -13,18 +13,19 @@ import { fileKeyOf, loadState } from './s3-multipart.js';
 /** One ListObjectsV2 page. */
 interface Page {
   keys: _Object[];
-  prefixes: string[];
+  /** More keys follow this page. */
+  truncated: boolean;
 }
 
 /**
- * Every page under `prefix`. With `delimiter` "/" only direct children (and sub-prefixes); a
- * caller may return a key from `onPage` to restart the listing after it (skipping a subtree).
+ * Every page of keys under `prefix`, in byte order. `onPage` may return a key to restart the
+ * listing after it (skipping a subtree) instead of continuing with the next page.
  */
 export async function forEachPage(
   ctx: S3Context,
   prefix: string,
   onPage: (page: Page) => Promise<string | void> | string | void,
-  options: { delimiter?: string; maxKeys?: number; once?: boolean } = {},
+  options: { maxKeys?: number; once?: boolean } = {},
 ): Promise<void> {
   let token: string | undefined;
   let startAfter: string | undefined;
@@ -33,44 +34,47 @@ export async function forEachPage(
       new ListObjectsV2Command({
         Bucket: ctx.bucket,
         Prefix: prefix,
-        Delimiter: options.delimiter,
         MaxKeys: options.maxKeys,
         ContinuationToken: token,
         StartAfter: token ? undefined : startAfter,
       }),
     );
-    const restart = await onPage({
-      keys: out.Contents ?? [],
-      prefixes: (out.CommonPrefixes ?? []).map((p) => p.Prefix ?? '').filter(Boolean),
-    });
+    const truncated = out.IsTruncated === true;
+    const restart = await onPage({ keys: out.Contents ?? [], truncated });
     if (options.once) return;
     if (typeof restart === 'string') {
       startAfter = restart;
       token = undefined;
       continue;
     }
-    token = out.IsTruncated ? out.NextContinuationToken : undefined;
+    token = truncated ? out.NextContinuationToken : undefined;
     if (!token) return;
   }
 }
 
-/** Direct children of a directory as driver paths; PathNotFoundError when it has none. */
+/**
+ * Direct children of a directory as driver paths; PathNotFoundError when it has none. A flat
+ * listing that jumps past the subtree of the page's last child, rather than Delimiter="/":
+ * as many requests for typical trees, and also right on servers whose delimiter listing
+ * misses folders that only hold folders (s3rver).
+ */
 export async function listChildren(ctx: S3Context, path: string): Promise<string[]> {
   const prefix = dirPrefix(ctx, path);
   const children = new Set<string>();
-  await forEachPage(
-    ctx,
-    prefix,
-    ({ keys, prefixes }) => {
-      for (const p of prefixes) children.add(pathOf(ctx, p.slice(0, -1)));
-      for (const { Key } of keys) {
-        const file = Key === undefined ? null : fileKeyOf(Key);
-        // "dir/" placeholder objects (some tools create them) are not children.
-        if (file !== null && file !== prefix) children.add(pathOf(ctx, file));
-      }
-    },
-    { delimiter: '/' },
-  );
+  await forEachPage(ctx, prefix, ({ keys, truncated }) => {
+    let lastDir: string | undefined;
+    for (const { Key } of keys) {
+      const file = Key === undefined ? null : fileKeyOf(Key);
+      // "dir/" placeholder objects (some tools create them) are not children.
+      if (file === null || file === prefix) continue;
+      const slash = file.indexOf('/', prefix.length);
+      const child = slash < 0 ? file : file.slice(0, slash);
+      children.add(pathOf(ctx, child));
+      lastDir = slash < 0 ? undefined : child;
+    }
+    // Skip the rest of the last child's subtree (keys are ASCII, so all sort before U+FFFF).
+    if (truncated && lastDir !== undefined) return `${lastDir}/\uffff`;
+  });
   if (children.size === 0) throw new PathNotFoundError(path);
   return [...children];
 }
