@@ -114,9 +114,10 @@ export function isNotFound(err: unknown): boolean {
   return err.name === 'NoSuchKey' || err.name === 'NotFound' || (err instanceof S3ServiceException && statusOf(err) === 404);
 }
 
-/** True when the backend does not implement an operation (s3rver and UploadPartCopy). */
+/** True when the backend does not implement an operation (s3rver: UploadPartCopy, AbortMultipartUpload). */
 export function isNotImplemented(err: unknown): boolean {
-  return err instanceof Error && (err.name === 'NotImplemented' || statusOf(err) === 501);
+  if (!(err instanceof Error)) return false;
+  return err.name === 'NotImplemented' || err.name === 'MethodNotAllowed' || statusOf(err) === 501 || statusOf(err) === 405;
 }
 
 /** True when a multipart upload id is unknown (aborted, or completed by another process). */

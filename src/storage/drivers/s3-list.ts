@@ -88,33 +88,41 @@ export async function firstUnder(ctx: S3Context, path: string): Promise<_Object 
 
 /**
  * Walk a directory through one flat, paginated listing: keys come in byte order, so each
- * directory's keys are contiguous and its entry is visited before them. 'skip' restarts the
- * listing after the directory's last possible key instead of paging through it.
+ * directory's keys are contiguous and its entry is visited before them. Keys under a skipped
+ * directory are passed over; when a page ends inside one, the listing restarts after it.
  */
 export async function walkKeys(ctx: S3Context, path: string, fn: WalkFn): Promise<void> {
   const prefix = dirPrefix(ctx, path);
   const open: string[] = []; // directories (driver paths) the current key is inside
   const seen = new Set<string>(); // files visited in the innermost open directory
+  let skipped: string | null = null; // "dir/" of the last directory fn skipped
   let any = false;
-  await forEachPage(ctx, prefix, async ({ keys }) => {
+  await forEachPage(ctx, prefix, async ({ keys, truncated }) => {
+    let last: string | undefined;
     for (const object of keys) {
       const file = object.Key === undefined ? null : fileKeyOf(object.Key);
       if (file === null || file === prefix) continue;
       any = true;
-      const filePath = pathOf(ctx, file);
+      const filePath = (last = pathOf(ctx, file));
+      if (skipped !== null && filePath.startsWith(skipped)) continue;
       const dirs = ancestors(path, filePath);
       while (open.length && !dirs.includes(open[open.length - 1]!)) open.pop();
+      let skip = false;
       for (const dir of dirs.slice(open.length)) {
         open.push(dir);
         seen.clear();
-        const verdict = await fn({ path: dir, size: 0, modTime: object.LastModified ?? new Date(), isDir: true });
-        // Every key under dir/ sorts before dir/ + U+FFFF (keys are ASCII), so restart there.
-        if (verdict === 'skip') return `${keyOf(ctx, dir)}/\uffff`;
+        if ((await fn({ path: dir, size: 0, modTime: object.LastModified ?? new Date(), isDir: true })) === 'skip') {
+          skipped = `${dir}/`;
+          skip = true;
+          break;
+        }
       }
-      if (seen.has(filePath)) continue;
+      if (skip || seen.has(filePath)) continue;
       seen.add(filePath);
       await fn(await fileInfo(ctx, object, file, filePath));
     }
+    // Every key under dir/ sorts before dir/ + U+FFFF (keys are ASCII): jump there.
+    if (truncated && skipped !== null && last?.startsWith(skipped)) return `${keyOf(ctx, skipped.slice(0, -1))}/\uffff`;
   });
   if (!any) throw new PathNotFoundError(path);
 }

@@ -16,7 +16,7 @@ import {
   PutObjectCommand,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import { isNoSuchUpload, isNotFound, type S3Context } from './s3-client.js';
+import { isNoSuchUpload, isNotFound, isNotImplemented, type S3Context } from './s3-client.js';
 
 /** Marks the sidecar objects; "~" cannot occur in a driver path, so no file collides. */
 export const SIDECAR = '~berth-';
@@ -126,12 +126,16 @@ export async function completeUpload(ctx: S3Context, key: string, uploadId: stri
   );
 }
 
-/** Abort a multipart upload; an already finished one is fine. */
+/**
+ * Abort a multipart upload; an already finished one is fine. A backend without
+ * AbortMultipartUpload (s3rver) keeps the invisible parts until its own clean-up (on S3: an
+ * AbortIncompleteMultipartUpload lifecycle rule), as after a crash.
+ */
 export async function abortUpload(ctx: S3Context, key: string, uploadId: string): Promise<void> {
   try {
     await ctx.client.send(new AbortMultipartUploadCommand({ Bucket: ctx.bucket, Key: key, UploadId: uploadId }));
   } catch (err) {
-    if (!isNoSuchUpload(err) && !isNotFound(err)) throw err;
+    if (!isNoSuchUpload(err) && !isNotFound(err) && !isNotImplemented(err)) throw err;
   }
 }
 
