@@ -1,7 +1,7 @@
 /**
  * A real S3-protocol server for tests: s3rver 3.x in its own process, on a free port over a
- * temp directory, with one bucket. It checks SigV4 signatures (account S3RVER/S3RVER) and
- * lacks UploadPartCopy, so the driver's streamed fallbacks run.
+ * temp directory, with one bucket. It knows one access key id (S3RVER; SigV4 signatures are
+ * not verified) and lacks UploadPartCopy, so the driver's streamed fallbacks run.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';

@@ -34,6 +34,8 @@ export class S3Driver implements StorageDriver {
   async check(): Promise<void> {
     try {
       await this.#ctx.client.send(new HeadBucketCommand({ Bucket: this.#ctx.bucket }));
+      // Listing is needed anyway (catalog, tags), and some servers sign-check it more strictly.
+      await firstUnder(this.#ctx, '/');
     } catch (err) {
       const status = statusOf(err);
       const reason =
