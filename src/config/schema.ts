@@ -18,7 +18,10 @@ const s3 = z.preprocess(
       bucket: z.string().min(1),
       region: z.string().min(1).default('us-east-1'),
       /** S3-compatible endpoint (MinIO, Ceph RGW, R2); AWS when omitted. */
-      endpoint: z.string().url().optional(),
+      endpoint: z
+        .string()
+        .regex(/^https?:\/\/[^/\s]+/, 'must be an http:// or https:// URL')
+        .optional(),
       forcepathstyle: z.boolean().default(false),
       /** Key prefix inside the bucket (Distribution's rootdirectory). */
       rootdirectory: z.string().default(''),
