@@ -17,3 +17,5 @@ process.stdout.write(`${JSON.stringify({ port: address.port })}\n`);
 const stop = () => server.close().finally(() => process.exit(0));
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
+// The parent holds our stdin: when it goes away (even killed), so do we.
+process.stdin.on('end', stop).on('error', stop).resume();

@@ -31,7 +31,7 @@ export async function startS3rver(options: { bucket?: string; port?: number; dir
   const bucket = options.bucket ?? 'berth-test';
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'berth-s3rver-')));
   const child = spawn(process.execPath, ['--openssl-legacy-provider', MAIN, dir, bucket, String(options.port ?? 0)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
   const port = await firstLine(child);
   const endpoint = `http://127.0.0.1:${port}`;
