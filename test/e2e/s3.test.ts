@@ -4,11 +4,17 @@
  * an OCI layout and back in.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startS3rver, type TestS3 } from '../helpers/s3rver.js';
 import type { BuiltImage, RunningRegistry } from './helpers.js';
 import {
   BASE_IMAGE,
+  DISTRIBUTION_BIN,
+  freePort,
   buildMultiLayerImage,
   docker,
   imageExists,
@@ -121,6 +127,52 @@ describe('docker and skopeo against Berth on S3', { timeout: 300_000 }, () => {
       assert.equal((copied.json.layers as unknown[]).length, img.layers.length);
       await skopeoCopy(`docker://${ref('e2e/s3app:1')}`, `docker://${ref('e2e/s3twin:1')}`);
       assert.equal((await rawManifest(ref('e2e/s3twin:1'))).digest, digest, 'registry-to-registry copy keeps the digest');
+    });
+  });
+
+  it("Distribution 2.8.2's s3 driver serves the manifest and layers Berth wrote to the bucket", async () => {
+    await withLogs([reg], async () => {
+      assert.ok(digest, 'the push test must have run');
+      const dir = await makeTempDir('s3-dist');
+      dirs.push(dir);
+      const port = await freePort();
+      const config = join(dir, 'config.yml');
+      await writeFile(
+        config,
+        [
+          'version: 0.1',
+          'log: {level: error}',
+          'storage:',
+          `  s3: {region: us-east-1, regionendpoint: "${s3.endpoint}", bucket: ${s3.bucket}, accesskey: S3RVER, secretkey: S3RVER, rootdirectory: /registry, secure: false, v4auth: true}`,
+          '  redirect: {disable: true}',
+          `http: {addr: "127.0.0.1:${port}"}`,
+          '',
+        ].join('\n'),
+      );
+      // Distribution's AWS SDK refuses to start when AWS_CA_BUNDLE is set for a plain-HTTP endpoint.
+      const env = { ...process.env };
+      delete env['AWS_CA_BUNDLE'];
+      const dist = spawn(DISTRIBUTION_BIN, ['serve', config], { env, stdio: 'ignore' });
+      try {
+        const base = `http://127.0.0.1:${port}`;
+        for (let i = 0; (await fetch(`${base}/v2/`).catch(() => null))?.status !== 200; i++) {
+          assert.ok(i < 100, 'Distribution did not start');
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        const res = await fetch(`${base}/v2/e2e/s3app/manifests/1`, {
+          headers: { Accept: 'application/vnd.docker.distribution.manifest.v2+json' },
+        });
+        const bytes = Buffer.from(await res.arrayBuffer());
+        assert.equal(res.status, 200);
+        assert.equal(`sha256:${createHash('sha256').update(bytes).digest('hex')}`, digest);
+        const manifest = JSON.parse(bytes.toString('utf8')) as { config: { digest: string }; layers: { digest: string }[] };
+        for (const blob of [manifest.config, ...manifest.layers]) {
+          const got = Buffer.from(await (await fetch(`${base}/v2/e2e/s3app/blobs/${blob.digest}`)).arrayBuffer());
+          assert.equal(`sha256:${createHash('sha256').update(got).digest('hex')}`, blob.digest);
+        }
+      } finally {
+        dist.kill('SIGTERM');
+      }
     });
   });
 });
