@@ -5,56 +5,15 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { request } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
+import { call, rss, source } from './stream-http.js';
 
 const { values } = parseArgs({ options: { gib: { type: 'string', default: '2' }, port: { type: 'string', default: '5071' } } });
 const size = Math.round(Number(values.gib) * 2 ** 30);
 const base = `http://127.0.0.1:${values.port}`;
-
-/** Current and peak resident set size of a process, in MiB. */
-async function rss(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-}
-
-/** A deterministic stream of `n` bytes, built from one random 1 MiB block. */
-function source(n: number, block: Buffer): Readable {
-  let sent = 0;
-  return new Readable({
-    highWaterMark: 1 << 20,
-    read() {
-      if (sent >= n) return void this.push(null);
-      const part = block.subarray(0, Math.min(block.length, n - sent));
-      sent += part.length;
-      this.push(part);
-    },
-  });
-}
-
-function call(method: string, url: string, headers: Record<string, string> = {}, body?: Readable) {
-  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; digest?: string; bytes: number }>(
-    (resolve, reject) => {
-      const req = request(url, { method, headers }, (res) => {
-        const hash = createHash('sha256');
-        let bytes = 0;
-        res.on('data', (c: Buffer) => {
-          hash.update(c);
-          bytes += c.length;
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, digest: `sha256:${hash.digest('hex')}`, bytes }));
-        res.on('error', reject);
-      });
-      req.on('error', reject);
-      if (body) body.pipe(req);
-      else req.end();
-    },
-  );
-}
 
 async function main(): Promise<void> {
   const root = await mkdtemp(join(tmpdir(), 'berth-mem-'));

@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config/load.js';
 import { startServer } from './server.js';
+import { StorageUnavailableError } from './storage/driver.js';
 
 const USAGE = `usage:
   berth serve [--config FILE]      start the registry (default: built-in defaults + BERTH_* env)
@@ -38,7 +39,11 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exit(code);
   },
   (err: unknown) => {
-    process.stderr.write(err instanceof ConfigError ? `berth: ${err.message}\n` : `berth: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.stderr.write(
+      err instanceof ConfigError || err instanceof StorageUnavailableError
+        ? `berth: ${err.message}\n`
+        : `berth: ${(err as Error)?.stack ?? String(err)}\n`,
+    );
     process.exit(1);
   },
 );

@@ -27,6 +27,8 @@ export function parseAddr(addr: string): { host: string | undefined; port: numbe
 /** Build the registry for `config` and listen on its address. */
 export async function startServer(config: Config, log: Logger = createLogger(config.log.level)): Promise<Running> {
   const driver = createDriver(config.storage);
+  // A missing bucket or refused credentials stop the start here, not at the first push.
+  await driver.check();
   const proxied = createProxy(config, log);
   const registry = createRegistry(driver, config.storage.cache, proxied?.factories);
   const app = createApp({ config, registry, log, proxy: proxied?.proxy });

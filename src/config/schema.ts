@@ -11,11 +11,65 @@ import { proxySchema } from './proxy-schema.js';
 const filesystem = z.object({ rootdirectory: z.string().min(1).default('./data') }).strict();
 const inmemory = z.object({}).strict();
 
+const MIB = 1024 * 1024;
+/** The s3 section (keys as Distribution's s3 driver spells them, lower-cased). */
+const s3 = z.preprocess(
+  lowerKeys,
+  z
+    .object({
+      bucket: z.string().min(1),
+      region: z.string().min(1).default('us-east-1'),
+      /** S3-compatible endpoint (MinIO, Ceph RGW, R2); AWS when omitted. */
+      endpoint: z
+        .string()
+        .regex(/^https?:\/\/[^/\s]+/, 'must be an http:// or https:// URL')
+        .optional(),
+      forcepathstyle: z.boolean().default(false),
+      /** Key prefix inside the bucket (Distribution's rootdirectory). */
+      rootdirectory: z.string().default(''),
+      accesskey: z.string().min(1).optional(),
+      secretkey: z.string().min(1).optional(),
+      /** Multipart part size: at least S3's 5 MiB minimum, at most its 5 GiB maximum. */
+      chunksize: z
+        .number()
+        .int()
+        .min(5 * MIB)
+        .max(5 * 1024 * MIB)
+        .default(10 * MIB),
+      storageclass: z.string().min(1).optional(),
+      /** Server-side encryption: true or "AES256" for S3-managed keys, "aws:kms" for KMS. */
+      sse: z.union([z.boolean(), z.enum(['AES256', 'aws:kms'])]).default(false),
+      /** Answer blob GETs with a 307 to a presigned URL. */
+      redirect: z.boolean().default(true),
+    })
+    .strict()
+    .refine((o) => (o.accesskey === undefined) === (o.secretkey === undefined), {
+      message: 'accesskey and secretkey go together (omit both for the AWS credential chain)',
+    }),
+);
+
+/**
+ * The issue and other tools spell s3 keys in camelCase (forcePathStyle, rootDirectory); env
+ * overrides produce lower case. Lower-case them all; a key already in lower case (an env
+ * override) wins over its camelCase twin from the file.
+ */
+function lowerKeys(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    const lower = key.toLowerCase();
+    if (lower !== key && lower in raw) continue;
+    out[lower] = value;
+  }
+  return out;
+}
+
 /** Storage: exactly one driver section, plus the driver-independent switches. */
 const storage = z
   .object({
     filesystem: filesystem.optional(),
     inmemory: inmemory.nullable().optional(),
+    s3: s3.optional(),
     delete: z
       .object({ enabled: z.boolean().default(true) })
       .strict()
@@ -37,12 +91,14 @@ const storage = z
   .strict()
   .default({})
   .superRefine((s, ctx) => {
-    const drivers = (['filesystem', 'inmemory'] as const).filter((d) => s[d] !== undefined);
+    const drivers = (['filesystem', 'inmemory', 's3'] as const).filter((d) => s[d] !== undefined);
     if (drivers.length > 1) {
       ctx.addIssue({ code: 'custom', message: `only one storage driver may be configured, got ${drivers.join(', ')}` });
     }
   })
-  .transform((s) => (s.filesystem === undefined && s.inmemory === undefined ? { ...s, filesystem: { rootdirectory: './data' } } : s));
+  .transform((s) =>
+    s.filesystem === undefined && s.inmemory === undefined && s.s3 === undefined ? { ...s, filesystem: { rootdirectory: './data' } } : s,
+  );
 
 const http = z
   .object({

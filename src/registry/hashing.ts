@@ -20,10 +20,15 @@ export function toDigest(hash: Hash, algorithm: Algorithm): Digest {
   return { algorithm, hex, value: `${algorithm}:${hex}` };
 }
 
+/** Anything a chunk can be fed into (node:crypto's Hash, hash-wasm's resumable hashers). */
+export interface HashSink {
+  update(data: Buffer): unknown;
+}
+
 /** A pass-through stream that feeds every chunk into `hash` and counts bytes. */
 export class HashingTransform extends Transform {
   bytes = 0;
-  constructor(private readonly hash: Hash) {
+  constructor(private readonly hash: HashSink) {
     super({ highWaterMark: 1 << 20 });
   }
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {

@@ -12,6 +12,8 @@
  *     _manifests/tags/<tag>/index/<alg>/<hex>/link  every digest the tag ever pointed to
  *     _uploads/<uuid>/data                          bytes received so far
  *     _uploads/<uuid>/startedat                     RFC 3339 start time
+ *     _uploads/<uuid>/hashstates/<alg>/<offset>     running hash state after <offset> bytes
+ *                                                   (Berth's is hash-wasm's, Distribution's Go's)
  *     _referrers/<alg>/<hex>/<alg2>/<hex2>/link     Berth's addition: manifest <alg2:hex2> has
  *                                                   subject <alg:hex>. Distribution skips "_"
  *                                                   folders it does not know, so it stays compatible.
@@ -55,6 +57,10 @@ export const uploadDir = (name: string, id: string): string => `${repoDir(name)}
 export const uploadData = (name: string, id: string): string => `${uploadDir(name, id)}/data`;
 /** When the upload started. */
 export const uploadStartedAt = (name: string, id: string): string => `${uploadDir(name, id)}/startedat`;
+
+/** Saved running-hash state after `offset` bytes of an upload. */
+export const uploadHashState = (name: string, id: string, algorithm: string, offset: number): string =>
+  `${uploadDir(name, id)}/hashstates/${algorithm}/${offset}`;
 
 /** Folder listing the referrers of one subject digest. */
 export const referrersDir = (name: string, subject: Digest): string => `${repoDir(name)}/_referrers/${subject.algorithm}/${subject.hex}`;

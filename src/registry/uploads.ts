@@ -1,24 +1,24 @@
 /**
  * Blob uploads: staged under the repository's _uploads folder, hashed as bytes arrive,
- * verified, then promoted into content-addressed storage and linked. All state that matters
- * (the bytes, the start time) lives in storage, so an upload survives a restart or moves to
- * another process; the running hash is only a shortcut, and a missing or stale one is
- * rebuilt from the stored bytes.
+ * verified, then promoted into content-addressed storage and linked. All state lives in
+ * storage (the bytes, the start time, the running sha256's saved state), so an upload
+ * survives a restart or moves to another process sharing the storage. A missing hash state
+ * (an append that failed half-way on disk, a crash between two writes) is rebuilt from the
+ * stored bytes.
  */
-import { randomUUID, type Hash } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { PathNotFoundError, type StorageDriver } from '../storage/driver.js';
 import type { BlobStore } from './blobs.js';
 import { BlobUploadUnknownError, DigestInvalidError, RangeInvalidError, SizeInvalidError } from './errors.js';
-import { digestStream, HashingTransform, newHash, toDigest } from './hashing.js';
+import { loadSha256, rehashSha256, saveSha256, type ResumableHash } from './hash-state.js';
+import { digestStream, HashingTransform } from './hashing.js';
 import { KeyedLock } from './keyed-lock.js';
 import { deleteIfExists } from './links.js';
 import * as paths from './paths.js';
 import type { Digest } from './reference.js';
 
-/** Running hashes kept in memory at most (each is a few hundred bytes). */
-const MAX_LIVE_HASHES = 10_000;
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** A chunk's declared place in the upload (Content-Range, inclusive end). */
@@ -34,16 +34,9 @@ export interface UploadStatus {
   size: number;
 }
 
-/** A running sha256 that matches the first `offset` bytes of the upload. */
-interface LiveHash {
-  hash: Hash;
-  offset: number;
-}
-
 /** Upload sessions over the storage driver. */
 export class UploadService {
   private readonly lock = new KeyedLock();
-  private readonly live = new Map<string, LiveHash>();
 
   constructor(
     private readonly driver: StorageDriver,
@@ -56,7 +49,6 @@ export class UploadService {
     await this.driver.putContent(paths.uploadStartedAt(name, id), new Date().toISOString());
     const writer = await this.driver.writer(paths.uploadData(name, id), false);
     await writer.commit();
-    this.remember(this.key(name, id), { hash: newHash('sha256'), offset: 0 });
     return { id, size: 0 };
   }
 
@@ -74,7 +66,10 @@ export class UploadService {
 
   /** Append a streamed chunk; with `range`, it must start exactly where the upload ends. */
   append(name: string, id: string, body: Readable, range?: ChunkRange): Promise<UploadStatus> {
-    return this.lock.run(this.key(name, id), () => this.appendLocked(name, id, body, range));
+    return this.lock.run(this.key(name, id), async () => {
+      const { size } = await this.appendLocked(name, id, body, range);
+      return { id, size };
+    });
   }
 
   /**
@@ -84,8 +79,9 @@ export class UploadService {
    */
   complete(name: string, id: string, expected: Digest, body?: Readable, range?: ChunkRange): Promise<{ digest: Digest; size: number }> {
     return this.lock.run(this.key(name, id), async () => {
-      let { size } = body ? await this.appendLocked(name, id, body, range) : await this.status(name, id);
-      const actual = await this.digestOf(name, id, expected, size);
+      const appended = body ? await this.appendLocked(name, id, body, range) : undefined;
+      let size = appended?.size ?? (await this.status(name, id)).size;
+      const actual = await this.digestOf(name, id, expected, size, appended?.hash);
       if (actual.digest.value !== expected.value) {
         await this.removeLocked(name, id);
         throw new DigestInvalidError('provided digest did not match uploaded content', {
@@ -117,51 +113,54 @@ export class UploadService {
     return this.complete(name, id, expected, body);
   }
 
-  private async appendLocked(name: string, id: string, body: Readable, range?: ChunkRange): Promise<UploadStatus> {
+  private async appendLocked(
+    name: string,
+    id: string,
+    body: Readable,
+    range?: ChunkRange,
+  ): Promise<UploadStatus & { hash: ResumableHash }> {
     const { size } = await this.status(name, id);
     if (range && range.start !== size) {
       body.resume();
       throw new RangeInvalidError(`chunk starts at ${range.start} but the upload holds ${size} bytes`, size);
     }
-    const key = this.key(name, id);
-    const live = this.live.get(key);
-    // A stale hash (another process appended, or we restarted) is dropped: complete() rehashes.
-    const hash = live && live.offset === size ? live.hash : undefined;
-    this.live.delete(key);
+    const hash = await this.runningHash(name, id, size);
     const writer = await this.driver.writer(paths.uploadData(name, id), true);
-    const counter = new HashingTransform(hash ?? nullHash);
-    // On failure, bytes that reached storage stay (the client may resume from the reported
-    // Range); the hash was already taken out of `live`, so complete() will rehash them.
+    const counter = new HashingTransform(hash);
+    // On failure, bytes that reached storage may stay (the client may resume from the
+    // reported Range); no hash state is saved for them, so the next step rehashes.
     await pipeline(body, counter, writer);
     await writer.commit();
     const newSize = size + counter.bytes;
+    // Saved only once the bytes are committed: a state must never cover bytes not stored.
+    await saveSha256(this.driver, name, id, newSize, hash, size);
     if (range && range.end - range.start + 1 !== counter.bytes) {
       throw new SizeInvalidError(`Content-Range declares ${range.end - range.start + 1} bytes, got ${counter.bytes}`);
     }
-    if (hash) this.remember(key, { hash, offset: newSize });
-    return { id, size: newSize };
+    return { id, size: newSize, hash };
   }
 
-  private async digestOf(name: string, id: string, expected: Digest, size: number): Promise<{ digest: Digest; size: number }> {
-    const key = this.key(name, id);
-    const live = this.live.get(key);
-    if (expected.algorithm === 'sha256' && live && live.offset === size) {
-      this.live.delete(key);
-      return { digest: toDigest(live.hash, 'sha256'), size };
-    }
-    return digestStream(await this.driver.reader(paths.uploadData(name, id)), expected.algorithm);
+  private async digestOf(
+    name: string,
+    id: string,
+    expected: Digest,
+    size: number,
+    hash?: ResumableHash,
+  ): Promise<{ digest: Digest; size: number }> {
+    if (expected.algorithm !== 'sha256') return digestStream(await this.driver.reader(paths.uploadData(name, id)), expected.algorithm);
+    const hex = (hash ?? (await this.runningHash(name, id, size))).digest('hex');
+    return { digest: { algorithm: 'sha256', hex, value: `sha256:${hex}` }, size };
+  }
+
+  /** The sha256 of the first `size` bytes: from its saved state, else from the bytes. */
+  private async runningHash(name: string, id: string, size: number): Promise<ResumableHash> {
+    const saved = await loadSha256(this.driver, name, id, size);
+    if (saved) return saved;
+    return rehashSha256(await this.driver.reader(paths.uploadData(name, id), 0, size - 1));
   }
 
   private async removeLocked(name: string, id: string): Promise<void> {
-    this.live.delete(this.key(name, id));
     await deleteIfExists(this.driver, paths.uploadDir(name, id));
-  }
-
-  /** Keep a running hash; the oldest are forgotten first (abandoned uploads just rehash). */
-  private remember(key: string, live: LiveHash): void {
-    this.live.delete(key);
-    this.live.set(key, live);
-    if (this.live.size > MAX_LIVE_HASHES) this.live.delete(this.live.keys().next().value as string);
   }
 
   private checkId(id: string): void {
@@ -172,6 +171,3 @@ export class UploadService {
     return `${name}\u0000${id}`;
   }
 }
-
-/** A hash sink for appends whose running hash was lost; complete() rehashes those. */
-const nullHash = { update: () => nullHash } as unknown as Hash;

@@ -111,6 +111,11 @@ export class BaseDriver implements StorageDriver {
     return this.#call('walk', path, () => this.inner.walk(path, guarded));
   }
 
+  /** Probe the backend before serving; a driver without a probe passes. */
+  async check(): Promise<void> {
+    await this.inner.check?.();
+  }
+
   async #call<T>(method: Method, path: string, op: () => Promise<T>): Promise<T> {
     const stats = this.#stats[method];
     const start = performance.now();

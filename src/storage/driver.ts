@@ -49,6 +49,8 @@ export interface StorageDriver {
   redirectURL(path: string, method: string): Promise<string | null>;
   /** Visit every file and directory under `path`, depth first; return 'skip' to not descend. */
   walk(path: string, fn: (info: FileInfo) => Promise<void | 'skip'> | void | 'skip'): Promise<void>;
+  /** Optional start-up probe (bucket exists, credentials work); throws StorageUnavailableError. */
+  check?(): Promise<void>;
 }
 
 /** The path does not exist. */

@@ -7,6 +7,8 @@ import type { StorageDriver } from './driver.js';
 import { FsDriver } from './drivers/fs.js';
 import type { FsDriverOptions } from './drivers/fs.js';
 import { MemoryDriver } from './drivers/memory.js';
+import { S3Driver } from './drivers/s3.js';
+import type { S3DriverOptions } from './drivers/s3-client.js';
 
 /**
  * The part of the storage config the factory reads. Other keys (delete, redirect, ...) are
@@ -16,6 +18,8 @@ export interface StorageConfig {
   filesystem?: FsDriverOptions;
   /** YAML `inmemory:` with no value parses as null, which still selects the driver. */
   inmemory?: Record<string, unknown> | null;
+  /** Validated (lower-case keys, defaults filled) by the config schema. */
+  s3?: S3DriverOptions;
   [key: string]: unknown;
 }
 
@@ -23,6 +27,7 @@ export interface StorageConfig {
 const DRIVERS: Record<string, (params: unknown) => StorageDriver> = {
   filesystem: (params) => new FsDriver(fsOptions(params)),
   inmemory: () => new MemoryDriver(),
+  s3: (params) => new S3Driver(params as S3DriverOptions),
 };
 
 /** Build the configured driver, wrapped in BaseDriver; throws when zero or several are configured. */

@@ -189,6 +189,8 @@ export interface BerthOptions {
   port?: number;
   /** Extra environment (e.g. more BERTH_* settings). */
   env?: Record<string, string>;
+  /** Storage settings replacing the filesystem root (e.g. BERTH_STORAGE_S3_*); `root` then only holds scratch. */
+  storageEnv?: Record<string, string>;
   /** Readiness timeout in ms (default 60 s). */
   readyTimeoutMs?: number;
   /** Address to listen on and to put in image references (default 127.0.0.1). */
@@ -215,7 +217,7 @@ export async function startBerth(opts: BerthOptions): Promise<RunningRegistry> {
   }
   Object.assign(env, {
     BERTH_HTTP_ADDR: `${opts.listenHost ?? '127.0.0.1'}:${port}`,
-    BERTH_STORAGE_FILESYSTEM_ROOTDIRECTORY: opts.root,
+    ...(opts.storageEnv ?? { BERTH_STORAGE_FILESYSTEM_ROOTDIRECTORY: opts.root }),
     BERTH_STORAGE_DELETE_ENABLED: 'true',
     ...opts.env,
   });

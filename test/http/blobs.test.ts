@@ -8,7 +8,7 @@ import { digestOf, getBytes, pushBlob, pushImage, unknownDigest } from '../helpe
 
 const DATA = Buffer.from('0123456789abcdefghij'); // 20 bytes
 
-for (const driver of ['memory', 'fs'] as const) {
+for (const driver of ['memory', 'fs', 's3'] as const) {
   describe(`blobs on ${driver}`, () => {
     let t: TestApp;
     let digest: string;

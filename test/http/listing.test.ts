@@ -32,7 +32,7 @@ async function walk(app: App, first: string, key: 'tags' | 'repositories'): Prom
 
 const TAGS = ['latest', 'v1.0', 'V2', '1.0', '10', '2', '_under', 'a-b', 'a.b', 'a_b', 'Zulu', 'zulu'];
 
-for (const driver of ['memory', 'fs'] as const) {
+for (const driver of ['memory', 'fs', 's3'] as const) {
   describe(`tags list on ${driver}`, () => {
     let t: TestApp;
     before(async () => {

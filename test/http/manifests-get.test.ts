@@ -6,7 +6,7 @@ import { makeApp, type TestApp } from '../helpers/app.js';
 import { expectError, rawRequest } from '../helpers/http.js';
 import { MT, getBytes, indexOf, looseJson, pushImage, pushManifest, unknownDigest, type PushedImage } from '../helpers/oci.js';
 
-for (const driver of ['memory', 'fs'] as const) {
+for (const driver of ['memory', 'fs', 's3'] as const) {
   describe(`manifest GET and HEAD on ${driver}`, () => {
     let t: TestApp;
     let img: PushedImage;
@@ -146,7 +146,7 @@ describe('Accept negotiation', () => {
   });
 });
 
-for (const driver of ['memory', 'fs'] as const) {
+for (const driver of ['memory', 'fs', 's3'] as const) {
   describe(`manifest DELETE on ${driver}`, () => {
     let t: TestApp;
     before(async () => (t = await makeApp(driver)));

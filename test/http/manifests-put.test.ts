@@ -41,7 +41,7 @@ async function kinds(app: App, name: string): Promise<Array<{ kind: string; medi
   ];
 }
 
-for (const driver of ['memory', 'fs'] as const) {
+for (const driver of ['memory', 'fs', 's3'] as const) {
   describe(`manifest PUT on ${driver}`, () => {
     let t: TestApp;
     let cases: Awaited<ReturnType<typeof kinds>>;

@@ -9,7 +9,7 @@ import { digestOf, getBytes, pushBlob, startUpload, unknownDigest, withQuery } f
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const octet = { 'Content-Type': 'application/octet-stream' };
 
-for (const driver of ['memory', 'fs'] as const) {
+for (const driver of ['memory', 'fs', 's3'] as const) {
   describe(`uploads on ${driver}`, () => {
     let t: TestApp;
     before(async () => (t = await makeApp(driver)));

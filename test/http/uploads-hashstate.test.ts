@@ -1,0 +1,61 @@
+/** The running sha256 saved in storage after every chunk, and the rehash when it is missing. */
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import request from 'supertest';
+import { appAt } from '../helpers/app-at.js';
+import { expectError } from '../helpers/http.js';
+import { digestOf, getBytes, startUpload, withQuery } from '../helpers/oci.js';
+
+const octet = { 'Content-Type': 'application/octet-stream' };
+
+describe('upload hash states on disk', () => {
+  let root: string;
+  before(async () => (root = await mkdtemp(join(tmpdir(), 'berth-hs-'))));
+  after(() => rm(root, { recursive: true, force: true }));
+  const states = (name: string, id: string) =>
+    readdir(join(root, 'docker/registry/v2/repositories', name, '_uploads', id, 'hashstates/sha256')).catch(() => []);
+
+  it('keeps exactly one state, named by the bytes it covers', async () => {
+    const app = appAt(root);
+    const { path, id } = await startUpload(app, 'hs/one');
+    await request(app).patch(path).set(octet).send(Buffer.from('0123456789'));
+    assert.deepEqual(await states('hs/one', id), ['10']);
+    await request(app).patch(path).set(octet).send(Buffer.from('abcde'));
+    assert.deepEqual(await states('hs/one', id), ['15']);
+    const put = await request(app).put(withQuery(path, { digest: digestOf('0123456789abcde') }));
+    assert.equal(put.status, 201);
+  });
+
+  it('a missing state is rebuilt from the stored bytes, and digests are still checked', async () => {
+    const app = appAt(root);
+    const data = Buffer.from('bytes whose saved hash state goes missing');
+    for (const [claimed, status] of [
+      [digestOf('something else'), 400],
+      [digestOf(data), 201],
+    ] as const) {
+      const { path, id } = await startUpload(app, 'hs/lost');
+      await request(app).patch(path).set(octet).send(data);
+      await rm(join(root, 'docker/registry/v2/repositories/hs/lost/_uploads', id, 'hashstates'), { recursive: true });
+      // A restarted registry (a new app on the same root) continues without the state.
+      const res = await request(appAt(root)).put(withQuery(path, { digest: claimed }));
+      if (status === 400) expectError(res, 400, 'DIGEST_INVALID');
+      else assert.equal(res.status, 201);
+    }
+    assert.deepEqual((await getBytes(app, `/v2/hs/lost/blobs/${digestOf(data)}`)).body, data);
+  });
+
+  it('a state that is not ours (another format) is treated as missing', async () => {
+    const app = appAt(root);
+    const data = Buffer.from('content');
+    const { path, id } = await startUpload(app, 'hs/foreign');
+    await request(app).patch(path).set(octet).send(data);
+    await writeFile(
+      join(root, 'docker/registry/v2/repositories/hs/foreign/_uploads', id, 'hashstates/sha256', String(data.length)),
+      'sha\x03garbage',
+    );
+    assert.equal((await request(app).put(withQuery(path, { digest: digestOf(data) }))).status, 201);
+  });
+});
