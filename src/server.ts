@@ -30,7 +30,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   // A missing bucket or refused credentials stop the start here, not at the first push.
   await driver.check();
   const proxied = createProxy(config, log);
-  const registry = createRegistry(driver, config.storage.cache, proxied?.factories);
+  const registry = createRegistry(driver, config.storage, proxied?.factories);
   const app = createApp({ config, registry, log, proxy: proxied?.proxy });
   const evictor = proxied?.evictor(registry);
   evictor?.start();

@@ -26,7 +26,7 @@ export function createProxy(config: Config, log: Logger): Proxy | null {
   const factories: ServiceFactories = {
     blobs: (driver) => new ProxyBlobStore(driver, proxy),
     manifests: (driver, blobs, tags) => new ProxyManifestService(driver, blobs, tags, proxy),
-    uploads: (driver, blobs) => new ProxyUploadService(driver, blobs, proxy),
+    uploads: (driver, blobs, hashes) => new ProxyUploadService(driver, blobs, hashes, proxy),
   };
   return { proxy, factories, evictor: (registry) => new CacheEvictor(registry.driver, registry.manifests, proxy, log) };
 }

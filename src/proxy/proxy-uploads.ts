@@ -1,6 +1,7 @@
 /** The upload service decorator: no upload session may start in a mirrored repository. */
 import { UploadService, type UploadStatus } from '../registry/uploads.js';
 import type { BlobStore } from '../registry/blobs.js';
+import type { RunningHashes } from '../registry/hash-state.js';
 import type { StorageDriver } from '../storage/driver.js';
 import { denyWrite, type ProxyService } from './proxy-service.js';
 
@@ -9,9 +10,10 @@ export class ProxyUploadService extends UploadService {
   constructor(
     driver: StorageDriver,
     blobs: BlobStore,
+    hashes: RunningHashes,
     private readonly proxy: ProxyService,
   ) {
-    super(driver, blobs);
+    super(driver, blobs, hashes);
   }
 
   /** Open a session, unless the repository mirrors an upstream. */

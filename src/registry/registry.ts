@@ -3,6 +3,7 @@ import { CachingDriver } from '../storage/cache.js';
 import type { StorageDriver } from '../storage/driver.js';
 import { BlobStore } from './blobs.js';
 import { CatalogService } from './catalog.js';
+import { MemoryHashes, StoredHashes, type RunningHashes } from './hash-state.js';
 import { ManifestService } from './manifests.js';
 import { CACHE_POLICY } from './paths.js';
 import { ReferrerService } from './referrers.js';
@@ -21,11 +22,11 @@ export interface Registry {
   referrers: ReferrerService;
 }
 
-/** Settings of the storage-facts cache (config `storage.cache`). */
-export interface RegistryCacheOptions {
-  /** Seconds; 0 turns the cache off. */
-  ttl: number;
-  maxentries: number;
+/** The registry's storage settings (config `storage`: the cache and where upload hashes live). */
+export interface RegistryStorageOptions {
+  /** Seconds a storage fact is trusted (0: no cache) and how many are kept. */
+  cache: { ttl: number; maxentries: number };
+  hashstate: 'auto' | 'storage' | 'memory';
 }
 
 /**
@@ -35,19 +36,24 @@ export interface RegistryCacheOptions {
 export interface ServiceFactories {
   blobs?(driver: StorageDriver): BlobStore;
   manifests?(driver: StorageDriver, blobs: BlobStore, tags: TagService): ManifestService;
-  uploads?(driver: StorageDriver, blobs: BlobStore): UploadService;
+  uploads?(driver: StorageDriver, blobs: BlobStore, hashes: RunningHashes): UploadService;
 }
 
 /** Build the services over a driver, behind the storage-facts cache. */
-export function createRegistry(storage: StorageDriver, cache: RegistryCacheOptions, factories: ServiceFactories = {}): Registry {
+export function createRegistry(storage: StorageDriver, options: RegistryStorageOptions, factories: ServiceFactories = {}): Registry {
+  const { cache } = options;
   const driver = new CachingDriver(storage, { ttlMs: cache.ttl * 1000, maxEntries: cache.maxentries, policy: CACHE_POLICY });
+  // Object storage is where several processes share uploads; on disk one process usually
+  // serves them, and node:crypto hashes five times faster than the resumable hash.
+  const stored = options.hashstate === 'storage' || (options.hashstate === 'auto' && storage.name === 's3');
+  const hashes = stored ? new StoredHashes(driver) : new MemoryHashes();
   const blobs = factories.blobs?.(driver) ?? new BlobStore(driver);
   const tags = new TagService(driver);
   const manifests = factories.manifests?.(driver, blobs, tags) ?? new ManifestService(driver, blobs, tags);
   return {
     driver,
     blobs,
-    uploads: factories.uploads?.(driver, blobs) ?? new UploadService(driver, blobs),
+    uploads: factories.uploads?.(driver, blobs, hashes) ?? new UploadService(driver, blobs, hashes),
     manifests,
     tags,
     catalog: new CatalogService(driver),

@@ -7,12 +7,12 @@
  * stored bytes.
  */
 import { randomUUID } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { PathNotFoundError, type StorageDriver } from '../storage/driver.js';
 import type { BlobStore } from './blobs.js';
 import { BlobUploadUnknownError, DigestInvalidError, RangeInvalidError, SizeInvalidError } from './errors.js';
-import { loadSha256, rehashSha256, saveSha256, type ResumableHash } from './hash-state.js';
+import type { RunningHashes, RunningSha256 } from './hash-state.js';
 import { digestStream, HashingTransform } from './hashing.js';
 import { KeyedLock } from './keyed-lock.js';
 import { deleteIfExists } from './links.js';
@@ -41,14 +41,14 @@ export class UploadService {
   constructor(
     private readonly driver: StorageDriver,
     private readonly blobs: BlobStore,
+    private readonly hashes: RunningHashes,
   ) {}
 
   /** Open a new session. */
   async start(name: string): Promise<UploadStatus> {
     const id = randomUUID();
+    // The data file comes with the first bytes; until then startedat says the upload exists.
     await this.driver.putContent(paths.uploadStartedAt(name, id), new Date().toISOString());
-    const writer = await this.driver.writer(paths.uploadData(name, id), false);
-    await writer.commit();
     return { id, size: 0 };
   }
 
@@ -59,6 +59,12 @@ export class UploadService {
       const info = await this.driver.stat(paths.uploadData(name, id));
       return { id, size: info.size };
     } catch (err) {
+      if (!(err instanceof PathNotFoundError)) throw err;
+    }
+    try {
+      await this.driver.stat(paths.uploadStartedAt(name, id));
+      return { id, size: 0 };
+    } catch (err) {
       if (err instanceof PathNotFoundError) throw new BlobUploadUnknownError('blob upload unknown to registry', { id });
       throw err;
     }
@@ -67,7 +73,7 @@ export class UploadService {
   /** Append a streamed chunk; with `range`, it must start exactly where the upload ends. */
   append(name: string, id: string, body: Readable, range?: ChunkRange): Promise<UploadStatus> {
     return this.lock.run(this.key(name, id), async () => {
-      const { size } = await this.appendLocked(name, id, body, range);
+      const { size } = await this.appendLocked(name, id, body, range, true);
       return { id, size };
     });
   }
@@ -79,7 +85,8 @@ export class UploadService {
    */
   complete(name: string, id: string, expected: Digest, body?: Readable, range?: ChunkRange): Promise<{ digest: Digest; size: number }> {
     return this.lock.run(this.key(name, id), async () => {
-      const appended = body ? await this.appendLocked(name, id, body, range) : undefined;
+      // No state is kept for a last chunk: the upload ends here (a failure after it rehashes).
+      const appended = body ? await this.appendLocked(name, id, body, range, false) : undefined;
       let size = appended?.size ?? (await this.status(name, id)).size;
       const actual = await this.digestOf(name, id, expected, size, appended?.hash);
       if (actual.digest.value !== expected.value) {
@@ -91,6 +98,8 @@ export class UploadService {
       }
       size = actual.size;
       if ((await this.blobs.statGlobal(expected)) === null) {
+        // An empty blob uploaded without a body has no data file yet.
+        if (size === 0 && appended === undefined) await (await this.driver.writer(paths.uploadData(name, id), false)).commit();
         await this.driver.move(paths.uploadData(name, id), paths.blobData(expected));
       }
       await this.blobs.link(name, expected);
@@ -117,23 +126,24 @@ export class UploadService {
     name: string,
     id: string,
     body: Readable,
-    range?: ChunkRange,
-  ): Promise<UploadStatus & { hash: ResumableHash }> {
+    range: ChunkRange | undefined,
+    keepHash: boolean,
+  ): Promise<UploadStatus & { hash: RunningSha256 }> {
     const { size } = await this.status(name, id);
     if (range && range.start !== size) {
       body.resume();
       throw new RangeInvalidError(`chunk starts at ${range.start} but the upload holds ${size} bytes`, size);
     }
     const hash = await this.runningHash(name, id, size);
-    const writer = await this.driver.writer(paths.uploadData(name, id), true);
+    const writer = await this.driver.writer(paths.uploadData(name, id), size > 0);
     const counter = new HashingTransform(hash);
     // On failure, bytes that reached storage may stay (the client may resume from the
     // reported Range); no hash state is saved for them, so the next step rehashes.
     await pipeline(body, counter, writer);
     await writer.commit();
     const newSize = size + counter.bytes;
-    // Saved only once the bytes are committed: a state must never cover bytes not stored.
-    await saveSha256(this.driver, name, id, newSize, hash, size);
+    // Kept only once the bytes are committed: a state must never cover bytes not stored.
+    if (keepHash) await this.hashes.save(name, id, newSize, hash, size);
     if (range && range.end - range.start + 1 !== counter.bytes) {
       throw new SizeInvalidError(`Content-Range declares ${range.end - range.start + 1} bytes, got ${counter.bytes}`);
     }
@@ -145,21 +155,25 @@ export class UploadService {
     id: string,
     expected: Digest,
     size: number,
-    hash?: ResumableHash,
+    hash?: RunningSha256,
   ): Promise<{ digest: Digest; size: number }> {
-    if (expected.algorithm !== 'sha256') return digestStream(await this.driver.reader(paths.uploadData(name, id)), expected.algorithm);
-    const hex = (hash ?? (await this.runningHash(name, id, size))).digest('hex');
+    if (expected.algorithm !== 'sha256') return digestStream(await this.uploadReader(name, id, size), expected.algorithm);
+    const hex = (hash ?? (await this.runningHash(name, id, size))).hex();
     return { digest: { algorithm: 'sha256', hex, value: `sha256:${hex}` }, size };
   }
 
   /** The sha256 of the first `size` bytes: from its saved state, else from the bytes. */
-  private async runningHash(name: string, id: string, size: number): Promise<ResumableHash> {
-    const saved = await loadSha256(this.driver, name, id, size);
-    if (saved) return saved;
-    return rehashSha256(await this.driver.reader(paths.uploadData(name, id), 0, size - 1));
+  private async runningHash(name: string, id: string, size: number): Promise<RunningSha256> {
+    return (await this.hashes.load(name, id, size)) ?? this.hashes.rehash(await this.uploadReader(name, id, size));
+  }
+
+  // The bytes received so far (none yet: no data file).
+  private async uploadReader(name: string, id: string, size: number): Promise<Readable> {
+    return size === 0 ? Readable.from([]) : this.driver.reader(paths.uploadData(name, id), 0, size - 1);
   }
 
   private async removeLocked(name: string, id: string): Promise<void> {
+    this.hashes.forget(name, id);
     await deleteIfExists(this.driver, paths.uploadDir(name, id));
   }
 

@@ -142,7 +142,7 @@ describe('failed-login rate limit and secrets', () => {
     });
     app = createApp({
       config,
-      registry: createRegistry(createDriver(config.storage), config.storage.cache),
+      registry: createRegistry(createDriver(config.storage), config.storage),
       log: createLogger('debug', (l) => lines.push(l)),
     });
   });

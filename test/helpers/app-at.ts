@@ -15,7 +15,7 @@ import { createDriver } from '../../src/storage/factory.js';
 export function appAt(root: string, raw: Record<string, unknown> = {}): App {
   const rawStorage = (raw['storage'] ?? {}) as Record<string, unknown>;
   const config = parseConfig({ ...raw, storage: { filesystem: { rootdirectory: root }, ...rawStorage } });
-  return createApp({ config, registry: createRegistry(createDriver(config.storage), config.storage.cache), log: createLogger('error') });
+  return createApp({ config, registry: createRegistry(createDriver(config.storage), config.storage), log: createLogger('error') });
 }
 
 /** Every file (not folder) under `dir`, relative to it, sorted; empty when `dir` is missing. */

@@ -41,7 +41,7 @@ export async function makeApp(storage: TestStorage = 'memory', raw: Record<strin
   const config = parseConfig({ ...raw, storage: { ...driverSection, ...rawStorage } });
   const driver = createDriver(config.storage);
   await driver.check();
-  const app = createApp({ config, registry: createRegistry(driver, config.storage.cache), log: createLogger('error') });
+  const app = createApp({ config, registry: createRegistry(driver, config.storage), log: createLogger('error') });
   const cleanup = async (): Promise<void> => {
     if (root) await rm(root, { recursive: true, force: true });
     if (s3) await s3.cleanup();

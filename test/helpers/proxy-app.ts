@@ -26,7 +26,7 @@ export function makeProxyApp(proxy: Record<string, unknown>): ProxyApp {
   const log = createLogger('error');
   const proxied = createProxy(config, log)!;
   const driver = createDriver(config.storage);
-  const registry = createRegistry(driver, config.storage.cache, proxied.factories);
+  const registry = createRegistry(driver, config.storage, proxied.factories);
   const app = createApp({ config, registry, log, proxy: proxied.proxy });
   return { app, proxy: proxied.proxy, driver, evictor: proxied.evictor(registry) };
 }

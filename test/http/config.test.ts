@@ -16,7 +16,7 @@ import { expectError } from '../helpers/http.js';
 import { pushBlob } from '../helpers/oci.js';
 
 const appFor = (config: Config) =>
-  createApp({ config, registry: createRegistry(createDriver(config.storage), config.storage.cache), log: createLogger('error') });
+  createApp({ config, registry: createRegistry(createDriver(config.storage), config.storage), log: createLogger('error') });
 
 /** The ConfigError message parseConfig throws for `raw` and `env`. */
 function failure(raw: unknown, env: NodeJS.ProcessEnv = {}): string {

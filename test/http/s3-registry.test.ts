@@ -115,7 +115,7 @@ describe('uploads continue in another process from the saved hash state', () => 
     const make = () => {
       const config = parseConfig({ storage: { s3: s3.config({ chunksize: 5 * MIB, redirect: false }) } });
       const driver = createDriver(config.storage);
-      return { driver, app: createApp({ config, registry: createRegistry(driver, config.storage.cache), log: createLogger('error') }) };
+      return { driver, app: createApp({ config, registry: createRegistry(driver, config.storage), log: createLogger('error') }) };
     };
     const [one, two] = [make(), make()];
     const data = randomBytes(6 * MIB + 3);
