@@ -92,7 +92,10 @@ export async function startBerth(repoRoot: string, dir: string): Promise<Target>
     BERTH_STORAGE_DELETE_ENABLED: 'true',
     BERTH_LOG_LEVEL: 'warn',
   });
-  return launch('berth', 'Berth', process.execPath, [main, 'serve'], repoRoot, env, port, join(dir, 'server.log'));
+  // Run it as the `berth` bin would: with the node flags of its shebang line.
+  const shebang = (await readFile(main, 'utf8')).split('\n', 1)[0]!;
+  const flags = shebang.split(/\s+/).filter((w) => w.startsWith('--'));
+  return launch('berth', 'Berth', process.execPath, [...flags, main, 'serve'], repoRoot, env, port, join(dir, 'server.log'));
 }
 
 /**

@@ -1,5 +1,10 @@
-#!/usr/bin/env node
-/** The berth command line: serve, config validate. */
+#!/usr/bin/env -S node --max-semi-space-size=4
+/**
+ * The berth command line: serve, config validate.
+ * The shebang's V8 flag keeps the young generation small: under thousands of small requests
+ * a second, V8's default let garbage reach the old space and resident memory grow by ~30 MiB
+ * for ~2% of throughput (measured). `npm start`, the Dockerfile and the bench use the same.
+ */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config/load.js';
 import { startServer } from './server.js';

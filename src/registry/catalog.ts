@@ -13,10 +13,25 @@ const PARALLEL = 32;
  * the storage cache keeps the whole walk in memory and S3 pays one ListObjectsV2 per folder.
  */
 export class CatalogService {
-  constructor(private readonly driver: StorageDriver) {}
+  #memo: { names: readonly string[]; generation: number; expires: number } | undefined;
+
+  /** `cache`, when given, is the storage cache the driver reads through: the walk is kept while it holds. */
+  constructor(
+    private readonly driver: StorageDriver,
+    private readonly cache?: { readonly generation: number; readonly ttlMs: number },
+  ) {}
 
   /** All repository names in lexical order. */
-  async all(): Promise<string[]> {
+  async all(): Promise<readonly string[]> {
+    const memo = this.#memo;
+    if (memo && this.cache && memo.generation === this.cache.generation && memo.expires > Date.now()) return memo.names;
+    const generation = this.cache?.generation ?? 0;
+    const names = Object.freeze(await this.#walk());
+    if (this.cache && this.cache.ttlMs > 0) this.#memo = { names, generation, expires: Date.now() + this.cache.ttlMs };
+    return names;
+  }
+
+  async #walk(): Promise<string[]> {
     const names: string[] = [];
     const prefix = `${paths.REPOSITORIES}/`;
     let level = [paths.REPOSITORIES];

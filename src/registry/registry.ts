@@ -56,7 +56,7 @@ export function createRegistry(storage: StorageDriver, options: RegistryStorageO
     uploads: factories.uploads?.(driver, blobs, hashes) ?? new UploadService(driver, blobs, hashes),
     manifests,
     tags,
-    catalog: new CatalogService(driver),
+    catalog: new CatalogService(driver, driver),
     referrers: new ReferrerService(driver, manifests),
   };
 }

@@ -50,6 +50,7 @@ export class CachingDriver implements StorageDriver {
   readonly name: string;
   #root: Node = {};
   #entries = 0;
+  #generation = 0;
 
   constructor(
     private readonly inner: StorageDriver,
@@ -134,6 +135,19 @@ export class CachingDriver implements StorageDriver {
     return this.inner.walk(path, fn);
   }
 
+  /**
+   * Changes whenever this process writes anything: a result computed from many cached reads
+   * (the catalog) stays valid while it is unchanged and younger than the TTL.
+   */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** How long cached facts are trusted, in ms (0: not at all). */
+  get ttlMs(): number {
+    return this.options.ttlMs;
+  }
+
   #on(): boolean {
     return this.options.ttlMs > 0;
   }
@@ -155,6 +169,7 @@ export class CachingDriver implements StorageDriver {
 
   /** Drop the path's subtree and the listings of its ancestors (a child may have come or gone). */
   #invalidate(path: string): void {
+    this.#generation++;
     const segments = path.split('/').filter(Boolean);
     let node: Node | undefined = this.#root;
     node.list = undefined;
