@@ -10,9 +10,8 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createSHA256, type IHasher } from 'hash-wasm';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { PathNotFoundError, type StorageDriver } from '../storage/driver.js';
-import type { HashSink } from './hashing.js';
+import { feedHash, type HashSink } from './hashing.js';
 import * as paths from './paths.js';
 
 /** A running sha256 an upload feeds. */
@@ -109,8 +108,6 @@ const wasm = (hasher: IHasher): WasmSha256 => ({ hasher, update: (data) => hashe
 const crypto = (hash: Hash): CryptoSha256 => ({ hash, update: (data) => hash.update(data), hex: () => hash.digest('hex') });
 
 async function feed<T extends RunningSha256>(hash: T, stream: Readable): Promise<T> {
-  await pipeline(stream, async function* (source: AsyncIterable<Buffer>) {
-    for await (const chunk of source) hash.update(chunk);
-  });
+  await feedHash(stream, hash);
   return hash;
 }

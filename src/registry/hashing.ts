@@ -38,9 +38,8 @@ export class HashingTransform extends Transform {
   }
 }
 
-/** Digest a whole stream (used when no live hash state is at hand). */
-export async function digestStream(stream: Readable, algorithm: Algorithm): Promise<{ digest: Digest; size: number }> {
-  const hash = newHash(algorithm);
+/** Feed a whole stream into `hash`; the number of bytes it held. */
+export async function feedHash(stream: Readable, hash: HashSink): Promise<number> {
   let size = 0;
   await pipeline(stream, async function* (source: AsyncIterable<Buffer>) {
     for await (const chunk of source) {
@@ -48,5 +47,12 @@ export async function digestStream(stream: Readable, algorithm: Algorithm): Prom
       size += chunk.length;
     }
   });
+  return size;
+}
+
+/** Digest a whole stream (used when no live hash state is at hand). */
+export async function digestStream(stream: Readable, algorithm: Algorithm): Promise<{ digest: Digest; size: number }> {
+  const hash = newHash(algorithm);
+  const size = await feedHash(stream, hash);
   return { digest: toDigest(hash, algorithm), size };
 }
