@@ -7,6 +7,7 @@ import { runLoad } from '../load.js';
 import { getBlob, getManifest, pushImage } from '../ops.js';
 import type { Scenario } from './types.js';
 import { rateMeasure } from './types.js';
+import { withClient } from './common.js';
 import { IMAGE_REPO } from './manifests.js';
 
 /** mixed (pulls/s with per-pull p50/p99, and MB/s). */
@@ -16,14 +17,7 @@ export const mixed: Scenario = {
     { row: 'mixed pulls', unit: 'pulls/s' },
     { row: 'mixed bytes', unit: 'MB/s' },
   ],
-  prepare: async (t, ctx) => {
-    const c = new Client(t.url, 1);
-    try {
-      await pushImage(c, IMAGE_REPO, ctx.fixtures.image(), 'latest');
-    } finally {
-      c.close();
-    }
-  },
+  prepare: (t, ctx) => withClient(t, 1, (c) => pushImage(c, IMAGE_REPO, ctx.fixtures.image(), 'latest')),
   run: async (t, ctx) => {
     const image = ctx.fixtures.image();
     const clients = ctx.sizes.mixedClients;

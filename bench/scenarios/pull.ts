@@ -1,9 +1,10 @@
 /** pull-large: the large blobs read back one after another, then all in parallel (bodies hashed). */
-import { Client } from '../client.js';
 import { getBlob, hasBlob, finishUpload, nextLocation, startUpload } from '../ops.js';
 import { ErrorTally, expectStatus } from '../verify.js';
 import type { PatternBlob } from '../data.js';
 import type { Measure, Scenario } from './types.js';
+import type { Target } from '../servers.js';
+import { withClient } from './common.js';
 import { LARGE_REPO } from './push.js';
 
 const MB = 1e6;
@@ -16,9 +17,8 @@ export const pullLarge: Scenario = {
     { row: 'pull-large par4', unit: 'MB/s' },
   ],
   // push-large normally left the blobs there; push any that are missing (untimed).
-  prepare: async (t, ctx) => {
-    const c = new Client(t.url, 1);
-    try {
+  prepare: (t, ctx) =>
+    withClient(t, 1, async (c) => {
       for (const blob of ctx.fixtures.large()) {
         if (await hasBlob(c, LARGE_REPO, blob.digest)) continue;
         const loc = await startUpload(c, LARGE_REPO);
@@ -26,62 +26,37 @@ export const pullLarge: Scenario = {
         expectStatus(res, 202, 'PATCH upload');
         await finishUpload(c, nextLocation(c, res, 'PATCH upload'), blob.digest);
       }
-    } finally {
-      c.close();
-    }
-  },
+    }),
   run: async (t, ctx) => {
     const blobs = ctx.fixtures.large();
-    const pull = (c: Client, b: PatternBlob) => getBlob(c, LARGE_REPO, b.digest, b.size, 300_000);
-    const out: Measure[] = [];
-
-    const seq = new Client(t.url, 1);
-    const seqErrors = new ErrorTally();
-    let bytes = 0;
-    let start = performance.now();
-    for (const b of blobs) {
-      try {
-        const n = await pull(seq, b);
-        bytes += n;
-      } catch (err) {
-        seqErrors.add(err);
-      }
-    }
-    let s = (performance.now() - start) / 1000;
-    seq.close();
-    out.push({
-      row: 'pull-large seq',
-      unit: 'MB/s',
-      value: bytes / MB / s,
-      ops: blobs.length - seqErrors.count,
-      errors: seqErrors.count,
-      errorSamples: seqErrors.samples,
-    });
-
-    const par = new Client(t.url, blobs.length);
-    const parErrors = new ErrorTally();
-    bytes = 0;
-    start = performance.now();
-    await Promise.all(
-      blobs.map(async (b) => {
-        try {
-          const n = await pull(par, b); // not `bytes += await`: that reads `bytes` before the await
-          bytes += n;
-        } catch (err) {
-          parErrors.add(err);
-        }
-      }),
-    );
-    s = (performance.now() - start) / 1000;
-    par.close();
-    out.push({
-      row: 'pull-large par4',
-      unit: 'MB/s',
-      value: bytes / MB / s,
-      ops: blobs.length - parErrors.count,
-      errors: parErrors.count,
-      errorSamples: parErrors.samples,
-    });
-    return out;
+    return [await pullAll(t, blobs, false, 'pull-large seq'), await pullAll(t, blobs, true, 'pull-large par4')];
   },
 };
+
+/** Pull every blob, one after another or all at once (one connection each), as a MB/s row. */
+function pullAll(t: Target, blobs: readonly PatternBlob[], parallel: boolean, row: string): Promise<Measure> {
+  return withClient(t, parallel ? blobs.length : 1, async (c) => {
+    const errors = new ErrorTally();
+    let bytes = 0;
+    const one = async (b: PatternBlob): Promise<void> => {
+      try {
+        const n = await getBlob(c, LARGE_REPO, b.digest, b.size, 300_000); // not `bytes += await`: that reads `bytes` before the await
+        bytes += n;
+      } catch (err) {
+        errors.add(err);
+      }
+    };
+    const start = performance.now();
+    if (parallel) await Promise.all(blobs.map(one));
+    else for (const b of blobs) await one(b);
+    const s = (performance.now() - start) / 1000;
+    return {
+      row,
+      unit: 'MB/s',
+      value: bytes / MB / s,
+      ops: blobs.length - errors.count,
+      errors: errors.count,
+      errorSamples: errors.samples,
+    };
+  });
+}
