@@ -8,7 +8,7 @@ import { parseRange } from './range.js';
 import { empty } from './respond.js';
 
 /** GET or HEAD /v2/<name>/blobs/<digest>. */
-export const get: Handler = async ({ req, res, params, deps }) => {
+export const get: Handler = async ({ req, res, params, deps, origin }) => {
   const digest = parseDigest(params.ref);
   const { size } = await deps.registry.blobs.stat(params.name, digest);
   const headers: Record<string, string> = {
@@ -37,6 +37,10 @@ export const get: Handler = async ({ req, res, params, deps }) => {
   res.status(range ? 206 : 200).set({ ...headers, 'Content-Length': String(end - start + 1) });
   if (range) res.set('Content-Range', `bytes ${start}-${end}/${size}`);
   await send(stream, res, (chunk) => deps.registry.blobs.sent(chunk));
+  // A pull is a fact of this exchange (bytes sent), so it is announced here, not by the service.
+  if (!range && res.writableFinished) {
+    deps.registry.events.emit('blob.pulled', { repository: params.name, digest: digest.value, size }, origin);
+  }
 };
 
 /**
@@ -74,9 +78,9 @@ function drained(res: Response): Promise<boolean> {
 }
 
 /** DELETE /v2/<name>/blobs/<digest>: unlinks the blob from the repository. */
-export const remove: Handler = async ({ res, params, deps }) => {
+export const remove: Handler = async ({ res, params, deps, origin }) => {
   if (!deps.config.storage.delete.enabled) throw new UnsupportedError('deletes are disabled on this registry');
   const digest = parseDigest(params.ref);
-  await deps.registry.blobs.unlink(params.name, digest);
+  await deps.registry.blobs.unlink(params.name, digest, origin);
   empty(res, 202, { 'Docker-Content-Digest': digest.value });
 };

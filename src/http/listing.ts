@@ -29,8 +29,14 @@ export const tags: Handler = async ({ req, res, params, deps }) => {
 };
 
 /** GET /v2/_catalog. */
-export const catalog: Handler = async ({ req, res, deps }) => {
-  const all = await deps.registry.catalog.all();
+export const catalog: Handler = async ({ req, res, deps, origin }) => {
+  const caller =
+    origin.actor === undefined
+      ? undefined
+      : { name: origin.actor, kind: origin.actorKind === 'robot' ? ('robot' as const) : ('user' as const) };
+  const visible = await deps.visibility?.(caller);
+  const stored = await deps.registry.catalog.all();
+  const all = visible ? stored.filter(visible) : stored;
   const { items, link } = paginate(req, all, deps.config.catalog.maxentries, '/v2/_catalog');
   if (link) res.set('Link', link);
   jsonText(res, 200, JSON.stringify({ repositories: items }));

@@ -5,6 +5,9 @@ import type { ChunkRange } from '../registry/uploads.js';
 /**
  * A single byte range of a blob of `size` bytes, inclusive; null means "the whole blob"
  * (no header, a malformed one, or several ranges, which RFC 9110 lets a server ignore).
+ * A single range that cannot be served (reversed, or starting at or past the end) is
+ * RangeNotSatisfiableError: 416 with `Content-Range: bytes *\/size`, never the whole blob,
+ * which a client resuming a download would append to what it has.
  */
 export function parseRange(header: string | undefined, size: number): { start: number; end: number } | null {
   if (!header) return null;
@@ -20,7 +23,9 @@ export function parseRange(header: string | undefined, size: number): { start: n
   } else {
     start = Number(m[1]);
     end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
-    if (m[2] !== '' && Number(m[2]) < start) return null;
+    if (m[2] !== '' && Number(m[2]) < start) {
+      throw new RangeNotSatisfiableError(`range ends at ${m[2]}, before its start ${start}`, size);
+    }
   }
   if (start >= size) throw new RangeNotSatisfiableError(`range starts at ${start} but the blob has ${size} bytes`, size);
   return { start, end };

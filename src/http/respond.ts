@@ -4,7 +4,7 @@ import type { Config } from '../config/schema.js';
 
 /**
  * The registry's external base URL: the configured http.host, else the scheme and host the
- * client used (X-Forwarded-Proto/Host honoured, since `trust proxy` is on).
+ * client used (X-Forwarded-Proto/Host honoured from http.trustedproxies only).
  */
 export function baseUrl(req: Request, config: Config): string {
   if (config.http.host) return config.http.host.replace(/\/+$/, '');
@@ -46,4 +46,11 @@ export function query(req: Request, key: string): string | undefined {
   const v = req.query[key];
   if (Array.isArray(v)) return typeof v[0] === 'string' ? v[0] : undefined;
   return typeof v === 'string' ? v : undefined;
+}
+
+/** Every value of a repeatable query parameter (`?tag=a&tag=b`), in order. */
+export function queryAll(req: Request, key: string): string[] {
+  const v = req.query[key];
+  if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string');
+  return typeof v === 'string' ? [v] : [];
 }

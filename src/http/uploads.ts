@@ -1,39 +1,54 @@
 /** Upload routes: start (plain, monolithic, mount), PATCH, status, complete (PUT), cancel. */
 import type { Request } from 'express';
+import { MOUNT_SEARCH_LIMIT } from '../registry/blobs.js';
 import { BlobUploadInvalidError, DigestInvalidError, SizeInvalidError } from '../registry/errors.js';
-import { parseDigest, parseName } from '../registry/reference.js';
+import { parseDigest, parseName, type Digest } from '../registry/reference.js';
 import type { ChunkRange } from '../registry/uploads.js';
 import type { Ctx, Handler } from './context.js';
 import { parseContentRange } from './range.js';
 import { empty, location, query, uploadRange } from './respond.js';
 
-/** POST /v2/<name>/blobs/uploads/ [?digest=] [?mount=&from=]. */
+/** POST /v2/<name>/blobs/uploads/ [?digest=] [?mount=[&from=]]. */
 export const start: Handler = async (ctx) => {
-  const { req, res, params, deps } = ctx;
+  const { req, params, deps } = ctx;
   const mount = query(req, 'mount');
-  const from = query(req, 'from');
-  if (mount !== undefined && from !== undefined) {
+  if (mount !== undefined) {
     const digest = parseDigest(mount);
-    const mounted = await deps.registry.blobs.mount(params.name, parseName(from), digest);
-    if (mounted) return created(ctx, digest.value);
+    if (await mounted(ctx, digest, query(req, 'from'))) return created(ctx, digest.value);
   }
   const digestParam = query(req, 'digest');
   if (digestParam !== undefined) {
     const digest = parseDigest(digestParam);
-    await deps.registry.uploads.monolithic(params.name, digest, checkedBody(req));
+    await deps.registry.uploads.monolithic(params.name, digest, checkedBody(req), ctx.origin);
     return created(ctx, digest.value);
   }
   // A POST without ?digest= carries no data; its body, if any, is not part of the blob.
   if (!req.complete) req.resume();
-  const { id, size } = await deps.registry.uploads.start(params.name);
+  const { id, size } = await deps.registry.uploads.start(params.name, ctx.origin);
   inProgress(ctx, id, size);
 };
+
+/**
+ * Mount `digest` into the repository: from `from`, or without it (anonymous mount) from a
+ * repository the caller may pull, as the access controller says (every one, walked with a
+ * bound, without auth or with htpasswd; the token's own list with tokens). False when it
+ * cannot: the client then gets a new session (202), as the spec asks.
+ */
+async function mounted({ req, params, deps, origin }: Ctx, digest: Digest, from: string | undefined): Promise<boolean> {
+  const blobs = deps.registry.blobs;
+  if (from !== undefined) return (await blobs.mount(params.name, parseName(from), digest, origin)) !== null;
+  const candidates = async (): Promise<readonly string[]> => {
+    const scope = await deps.auth.pullScope(req);
+    return scope === 'any' ? deps.registry.catalog.withBlobs(MOUNT_SEARCH_LIMIT) : scope;
+  };
+  return (await blobs.mountAny(params.name, digest, candidates, origin)) !== null;
+}
 
 /** PATCH /v2/<name>/blobs/uploads/<id>: append a streamed chunk. */
 export const patch: Handler = async (ctx) => {
   const { req, params, deps } = ctx;
   const range = chunkRange(req);
-  const { id, size } = await deps.registry.uploads.append(params.name, params.ref, checkedBody(req), range);
+  const { id, size } = await deps.registry.uploads.append(params.name, params.ref, checkedBody(req), range, ctx.origin);
   inProgress(ctx, id, size);
 };
 
@@ -54,13 +69,13 @@ export const complete: Handler = async (ctx) => {
   const hasBody = Number(req.get('content-length') ?? '0') > 0 || req.get('transfer-encoding') !== undefined;
   const body = hasBody ? checkedBody(req) : undefined;
   if (!hasBody) req.resume();
-  await deps.registry.uploads.complete(params.name, params.ref, digest, body, hasBody ? chunkRange(req) : undefined);
+  await deps.registry.uploads.complete(params.name, params.ref, digest, body, hasBody ? chunkRange(req) : undefined, ctx.origin);
   created(ctx, digest.value);
 };
 
 /** DELETE /v2/<name>/blobs/uploads/<id>. */
-export const cancel: Handler = async ({ res, params, deps }) => {
-  await deps.registry.uploads.cancel(params.name, params.ref);
+export const cancel: Handler = async ({ res, params, deps, origin }) => {
+  await deps.registry.uploads.cancel(params.name, params.ref, origin);
   empty(res, 204);
 };
 

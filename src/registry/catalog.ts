@@ -31,27 +31,39 @@ export class CatalogService {
     return names;
   }
 
-  async #walk(): Promise<string[]> {
+  /**
+   * Up to `limit` repositories that link blobs (a `_layers` folder, with or without manifests
+   * yet), nearest the root first. The walk stops once it has found that many, or has listed
+   * eight folders per name asked for (folders of uploads only, or deep names, cost listings).
+   */
+  withBlobs(limit: number): Promise<string[]> {
+    return this.#walk('_layers', limit, limit * 8);
+  }
+
+  // Folders holding `marker` ("_manifests" makes a repository of the catalog), breadth first.
+  async #walk(marker = '_manifests', limit = Infinity, listings = Infinity): Promise<string[]> {
     const names: string[] = [];
     const prefix = `${paths.REPOSITORIES}/`;
     let level = [paths.REPOSITORIES];
     while (level.length > 0) {
       const next: string[] = [];
-      for (let i = 0; i < level.length; i += PARALLEL) {
-        const lists = await Promise.all(level.slice(i, i + PARALLEL).map((dir) => listOrEmpty(this.driver, dir)));
+      for (let i = 0; i < level.length && names.length < limit && listings > 0; i += PARALLEL) {
+        const batch = level.slice(i, i + Math.min(PARALLEL, listings));
+        listings -= batch.length;
+        const lists = await Promise.all(batch.map((dir) => listOrEmpty(this.driver, dir)));
         lists.forEach((children, j) => {
           const dir = level[i + j]!;
           for (const child of children) {
             const base = baseName(child);
-            // "_manifests" marks its folder as a repository; no "_" folder holds repositories.
-            if (base === '_manifests') names.push(dir.slice(prefix.length));
+            // The marker names its folder; no "_" folder holds repositories.
+            if (base === marker) names.push(dir.slice(prefix.length));
             else if (!base.startsWith('_')) next.push(child);
           }
         });
       }
       // A folder that vanished while we descend (a repository being deleted) lists as empty.
-      level = next;
+      level = names.length >= limit || listings <= 0 ? [] : next;
     }
-    return names.sort(compareLexical);
+    return names.sort(compareLexical).slice(0, limit);
   }
 }

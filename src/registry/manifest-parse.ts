@@ -1,9 +1,12 @@
 /**
  * Parsing and validating manifest bodies. The stored bytes are never rewritten: this only
  * reads them to learn the media type, the references that must exist, and the subject.
+ * A body may hold tens of thousands of descriptors (4 MiB of them): they are checked in
+ * paced batches, so one big manifest does not hold up every other request.
  */
 import { ManifestInvalidError } from './errors.js';
 import * as mt from './media-types.js';
+import { Pacer } from './pacer.js';
 import { parseDigest, type Digest } from './reference.js';
 
 /** A content descriptor as found in manifests. */
@@ -33,8 +36,11 @@ export interface ParsedManifest {
 /** Content types that say nothing about which manifest this is. */
 const GENERIC_TYPES = new Set(['', 'application/json', 'application/octet-stream', 'text/plain']);
 
-/** Parse a manifest; `contentType` is the PUT's Content-Type (absent when reading back). */
-export function parseManifest(body: Buffer, contentType?: string): ParsedManifest {
+/**
+ * Parse a manifest; `contentType` is the PUT's Content-Type (absent when reading back), `pacer`
+ * the request's (when the parse is one step of longer work).
+ */
+export async function parseManifest(body: Buffer, contentType?: string, pacer = new Pacer()): Promise<ParsedManifest> {
   let doc: unknown;
   try {
     doc = JSON.parse(body.toString('utf8'));
@@ -57,12 +63,13 @@ export function parseManifest(body: Buffer, contentType?: string): ParsedManifes
 
   const out: ParsedManifest = { mediaType, blobs: [], manifests: [] };
   if (mt.INDEX_TYPES.has(mediaType)) {
-    out.manifests = descriptorList(doc['manifests'], 'manifests', true);
+    out.manifests = await descriptorList(doc['manifests'], 'manifests', true, pacer);
   } else {
     if (doc['config'] === undefined) throw new ManifestInvalidError('image manifest has no config');
     const config = descriptor(doc['config'], 'config');
-    const layers = descriptorList(doc['layers'], 'layers', mediaType === mt.DOCKER_MANIFEST);
-    out.blobs = [config, ...layers.filter((l) => !(mt.FOREIGN_LAYER_TYPES.has(l.mediaType) && l.urls?.length))];
+    const layers = await descriptorList(doc['layers'], 'layers', mediaType === mt.DOCKER_MANIFEST, pacer);
+    out.blobs = [config];
+    for (const l of layers) if (!(mt.FOREIGN_LAYER_TYPES.has(l.mediaType) && l.urls?.length)) out.blobs.push(l);
     out.artifactType = config.mediaType;
   }
   if (doc['artifactType'] !== undefined) {
@@ -81,32 +88,48 @@ function inferType(doc: Record<string, unknown>): string {
   throw new ManifestInvalidError('cannot tell the manifest type: no mediaType, config or manifests');
 }
 
-function descriptorList(value: unknown, field: string, required: boolean): Descriptor[] {
+// Descriptors checked between two looks at the clock.
+const BATCH = 256;
+
+async function descriptorList(value: unknown, field: string, required: boolean, pacer: Pacer): Promise<Descriptor[]> {
   if (value === undefined && !required) return [];
   if (!Array.isArray(value)) throw new ManifestInvalidError(`${field} must be an array`);
-  return value.map((v, i) => descriptor(v, `${field}[${i}]`));
+  const out: Descriptor[] = new Array(value.length);
+  for (let i = 0; i < value.length; i++) {
+    if (i % BATCH === BATCH - 1) await pacer.tick();
+    out[i] = descriptor(value[i], field, i);
+  }
+  return out;
 }
 
-function descriptor(value: unknown, field: string): Descriptor {
-  if (!isObject(value)) throw new ManifestInvalidError(`${field} must be a descriptor object`);
+// `index` names the entry in error messages; the name is built only when one is thrown (a
+// manifest may hold tens of thousands of descriptors).
+function descriptor(value: unknown, list: string, index?: number): Descriptor {
+  if (!isObject(value)) throw invalid(list, index, 'must be a descriptor object');
   const { mediaType, digest, size } = value;
-  if (typeof mediaType !== 'string' || mediaType === '') throw new ManifestInvalidError(`${field}.mediaType must be a non-empty string`);
-  if (typeof digest !== 'string') throw new ManifestInvalidError(`${field}.digest must be a string`);
-  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
-    throw new ManifestInvalidError(`${field}.size must be a non-negative integer`);
-  }
+  if (typeof mediaType !== 'string' || mediaType === '') throw invalid(list, index, '.mediaType must be a non-empty string');
+  if (typeof digest !== 'string') throw invalid(list, index, '.digest must be a string');
+  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0)
+    throw invalid(list, index, '.size must be a non-negative integer');
   let parsed: Digest;
   try {
     parsed = parseDigest(digest);
   } catch {
-    throw new ManifestInvalidError(`${field}.digest is not a valid digest`, { digest });
+    throw invalid(list, index, '.digest is not a valid digest', { digest });
   }
   const d: Descriptor = { mediaType, digest: parsed, size };
   if (typeof value['artifactType'] === 'string') d.artifactType = value['artifactType'];
-  if (value['annotations'] !== undefined) d.annotations = stringMap(value['annotations'], `${field}.annotations`);
+  if (value['annotations'] !== undefined) d.annotations = stringMap(value['annotations'], `${fieldName(list, index)}.annotations`);
   if (isObject(value['platform'])) d.platform = value['platform'] as Descriptor['platform'];
   if (Array.isArray(value['urls'])) d.urls = value['urls'].filter((u): u is string => typeof u === 'string');
   return d;
+}
+
+const fieldName = (list: string, index?: number): string => (index === undefined ? list : `${list}[${index}]`);
+
+function invalid(list: string, index: number | undefined, problem: string, detail?: unknown): ManifestInvalidError {
+  const name = fieldName(list, index);
+  return new ManifestInvalidError(`${name}${problem.startsWith('.') ? '' : ' '}${problem}`, detail);
 }
 
 function stringMap(value: unknown, field: string): Record<string, string> {

@@ -9,12 +9,16 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { EventBus } from '../events/bus.js';
+import type { Origin } from '../events/events.js';
 import { PathNotFoundError, type StorageDriver } from '../storage/driver.js';
 import type { BlobStore } from './blobs.js';
-import { BlobUploadUnknownError, DigestInvalidError, RangeInvalidError, SizeInvalidError } from './errors.js';
+import { BlobUploadUnknownError, DigestInvalidError, RangeInvalidError } from './errors.js';
+import { WriteGuards } from './guards.js';
 import type { RunningHashes, RunningSha256 } from './hash-state.js';
+import { ExactLength } from './chunk-length.js';
 import { digestStream, HashingTransform } from './hashing.js';
-import { KeyedLock } from './keyed-lock.js';
+import { KeyedLock, type Locks } from './keyed-lock.js';
 import { deleteIfExists } from './links.js';
 import * as paths from './paths.js';
 import type { Digest } from './reference.js';
@@ -36,19 +40,24 @@ export interface UploadStatus {
 
 /** Upload sessions over the storage driver. */
 export class UploadService {
-  private readonly lock = new KeyedLock();
+  /** One writer per upload: this process's lock, or the cluster's under http.workers (createRegistry sets it). */
+  lock: Locks = new KeyedLock();
+  /** Asked before every step of a client's upload (createRegistry sets the registry's). */
+  guards = new WriteGuards();
 
   constructor(
     private readonly driver: StorageDriver,
     private readonly blobs: BlobStore,
     private readonly hashes: RunningHashes,
+    private readonly events: EventBus,
   ) {}
 
   /** Open a new session. */
-  async start(name: string): Promise<UploadStatus> {
+  async start(name: string, origin?: Origin): Promise<UploadStatus> {
+    await this.guards.check({ action: 'upload', repository: name, origin });
     const id = randomUUID();
     // The data file comes with the first bytes; until then startedat says the upload exists.
-    await this.driver.putContent(paths.uploadStartedAt(name, id), new Date().toISOString());
+    await this.driver.putContent(paths.uploadStartedAt(name, id), new Date().toISOString(), { durable: false });
     return { id, size: 0 };
   }
 
@@ -71,8 +80,9 @@ export class UploadService {
   }
 
   /** Append a streamed chunk; with `range`, it must start exactly where the upload ends. */
-  append(name: string, id: string, body: Readable, range?: ChunkRange): Promise<UploadStatus> {
+  append(name: string, id: string, body: Readable, range?: ChunkRange, origin?: Origin): Promise<UploadStatus> {
     return this.lock.run(this.key(name, id), async () => {
+      await this.guards.check({ action: 'upload', repository: name, origin });
       const { size } = await this.appendLocked(name, id, body, range, true);
       return { id, size };
     });
@@ -83,8 +93,16 @@ export class UploadService {
    * to its content address and link it. On a digest mismatch the session is removed and
    * nothing is stored.
    */
-  complete(name: string, id: string, expected: Digest, body?: Readable, range?: ChunkRange): Promise<{ digest: Digest; size: number }> {
+  complete(
+    name: string,
+    id: string,
+    expected: Digest,
+    body?: Readable,
+    range?: ChunkRange,
+    origin?: Origin,
+  ): Promise<{ digest: Digest; size: number }> {
     return this.lock.run(this.key(name, id), async () => {
+      await this.guards.check({ action: 'blob.push', repository: name, digest: expected.value, origin });
       // No state is kept for a last chunk: the upload ends here (a failure after it rehashes).
       const appended = body ? await this.appendLocked(name, id, body, range, false) : undefined;
       let size = appended?.size ?? (await this.status(name, id)).size;
@@ -97,29 +115,35 @@ export class UploadService {
         });
       }
       size = actual.size;
-      if ((await this.blobs.statGlobal(expected)) === null) {
-        // An empty blob uploaded without a body has no data file yet.
-        if (size === 0 && appended === undefined) await (await this.driver.writer(paths.uploadData(name, id), false)).commit();
-        await this.driver.move(paths.uploadData(name, id), paths.blobData(expected));
-      }
-      await this.blobs.link(name, expected);
+      const total = size;
+      // Pinned from the look to the link: a collector run never deletes the blob in between.
+      await this.blobs.pins.with([expected.value], async () => {
+        if ((await this.blobs.statGlobal(expected)) === null) {
+          // An empty blob uploaded without a body has no data file yet.
+          if (total === 0 && appended === undefined) await (await this.driver.writer(paths.uploadData(name, id), false)).commit();
+          await this.driver.move(paths.uploadData(name, id), paths.blobData(expected));
+        }
+        await this.blobs.link(name, expected);
+      });
       await this.removeLocked(name, id);
+      this.events.emit('blob.pushed', { repository: name, digest: expected.value, size }, origin);
       return { digest: expected, size };
     });
   }
 
   /** Cancel and remove a session. */
-  cancel(name: string, id: string): Promise<void> {
+  cancel(name: string, id: string, origin?: Origin): Promise<void> {
     return this.lock.run(this.key(name, id), async () => {
+      await this.guards.check({ action: 'upload.cancel', repository: name, origin });
       await this.status(name, id);
       await this.removeLocked(name, id);
     });
   }
 
   /** Upload a whole blob in one request (POST ?digest=). */
-  async monolithic(name: string, expected: Digest, body: Readable): Promise<{ digest: Digest; size: number }> {
-    const { id } = await this.start(name);
-    return this.complete(name, id, expected, body);
+  async monolithic(name: string, expected: Digest, body: Readable, origin?: Origin): Promise<{ digest: Digest; size: number }> {
+    const { id } = await this.start(name, origin);
+    return this.complete(name, id, expected, body, undefined, origin);
   }
 
   private async appendLocked(
@@ -137,16 +161,22 @@ export class UploadService {
     const hash = await this.runningHash(name, id, size);
     const writer = await this.driver.writer(paths.uploadData(name, id), size > 0);
     const counter = new HashingTransform(hash);
-    // On failure, bytes that reached storage may stay (the client may resume from the
-    // reported Range); no hash state is saved for them, so the next step rehashes.
-    await pipeline(body, counter, writer);
-    await writer.commit();
+    // A chunk is stored whole or not at all: one that fails (a body that disagrees with its
+    // Content-Range, a client gone half-way, storage refusing) leaves the upload as it was,
+    // and the hash it fed is dropped with it (nothing saved, MemoryHashes gave it away).
+    try {
+      const stages = range ? [new ExactLength(range.end - range.start + 1), counter] : [counter];
+      await pipeline([body, ...stages, writer]);
+      await writer.commit();
+    } catch (err) {
+      body.resume();
+      // If storage cannot even roll back, the chunk's own error (503 most likely) is the answer.
+      await writer.rollback().catch(() => undefined);
+      throw err;
+    }
     const newSize = size + counter.bytes;
     // Kept only once the bytes are committed: a state must never cover bytes not stored.
     if (keepHash) await this.hashes.save(name, id, newSize, hash, size);
-    if (range && range.end - range.start + 1 !== counter.bytes) {
-      throw new SizeInvalidError(`Content-Range declares ${range.end - range.start + 1} bytes, got ${counter.bytes}`);
-    }
     return { id, size: newSize, hash };
   }
 

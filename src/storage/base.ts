@@ -4,7 +4,7 @@
  */
 import type { Readable } from 'node:stream';
 import { InvalidOffsetError, InvalidPathError, PathNotFoundError, StorageUnavailableError, UnsupportedMethodError } from './driver.js';
-import type { FileInfo, FileWriter, StorageDriver } from './driver.js';
+import type { FileInfo, FileWriter, PutOptions, StorageDriver } from './driver.js';
 import type { WalkFn } from './walk.js';
 
 // Absolute, slash-separated, a conservative character set: the last line of defence against
@@ -25,8 +25,13 @@ export interface MethodStats {
   totalMs: number;
 }
 
+/** Told about every call once it has finished (metrics): method, seconds, whether it failed. */
+export type CallObserver = (method: StorageMethod, seconds: number, failed: boolean) => void;
+
 const METHODS = ['getContent', 'putContent', 'reader', 'writer', 'stat', 'list', 'move', 'delete', 'redirectURL', 'walk'] as const;
 type Method = (typeof METHODS)[number];
+/** A driver method name, as BaseDriver counts calls. */
+export type StorageMethod = Method;
 
 // Marks an error thrown by the caller's walk callback, so it is passed through untouched
 // instead of being mistaken for a backend failure.
@@ -39,6 +44,9 @@ export class BaseDriver implements StorageDriver {
   readonly name: string;
   // Plain counters: one performance.now() pair and two additions per call, no allocation.
   readonly #stats = Object.fromEntries(METHODS.map((m) => [m, { calls: 0, errors: 0, totalMs: 0 }])) as Record<Method, MethodStats>;
+
+  /** Set to receive every call's duration and outcome (the metrics module sets it). */
+  observer: CallObserver | undefined;
 
   constructor(private readonly inner: StorageDriver) {
     this.name = inner.name;
@@ -53,8 +61,8 @@ export class BaseDriver implements StorageDriver {
     return this.#call('getContent', path, () => this.inner.getContent(path));
   }
 
-  putContent(path: string, content: Buffer | string): Promise<void> {
-    return this.#call('putContent', path, () => this.inner.putContent(path, content));
+  putContent(path: string, content: Buffer | string, options?: PutOptions): Promise<void> {
+    return this.#call('putContent', path, () => this.inner.putContent(path, content, options));
   }
 
   reader(path: string, offset = 0, end?: number): Promise<Readable> {
@@ -120,15 +128,19 @@ export class BaseDriver implements StorageDriver {
     const stats = this.#stats[method];
     const start = performance.now();
     stats.calls++;
+    let failed = false;
     try {
       checkPath(path);
       return await op();
     } catch (err) {
       if (err instanceof CallbackError) throw err.error;
       stats.errors++;
+      failed = true;
       throw this.#translate(method, err);
     } finally {
-      stats.totalMs += performance.now() - start;
+      const ms = performance.now() - start;
+      stats.totalMs += ms;
+      this.observer?.(method, ms / 1000, failed);
     }
   }
 

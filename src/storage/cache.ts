@@ -5,19 +5,30 @@
  *
  * Consistency: every write of this process goes through the same wrapper and drops what it
  * makes stale (the path, its subtree, and the listings of its ancestors), so one process
- * always reads its own writes. Writes by another process sharing the storage are seen once a
- * cached entry is older than `ttlMs`. Only successful reads are cached: absence is always
+ * always reads its own writes. With `peers` (the other workers of one machine, src/cluster)
+ * a write resolves only once every other worker has dropped the same paths, so they read it
+ * too. Writes by a process outside (another machine sharing the storage) are seen once a
+ * cached entry is older than `ttlMs`. A read that was in flight while any path was dropped is
+ * not cached (it may hold what the write replaced). Only successful reads are cached: absence is always
  * asked again, so a blob or tag pushed elsewhere is visible at once.
  * Which paths may be cached is the caller's policy (the registry knows its layout).
  */
 import type { Readable } from 'node:stream';
-import type { FileInfo, FileWriter, StorageDriver } from './driver.js';
+import type { FileInfo, FileWriter, PutOptions, StorageDriver } from './driver.js';
 
 /** Which reads may be cached, by path. */
 export interface CachePolicy {
   content(path: string): boolean;
   stat(path: string): boolean;
   list(path: string): boolean;
+}
+
+/** The other processes whose caches a write must clear before it is acknowledged. */
+export interface CachePeers {
+  /** Make every other process drop `paths`; resolves once all have. */
+  invalidate(paths: readonly string[]): Promise<void>;
+  /** Register what to do when another process changed `paths`. */
+  onInvalidate(drop: (paths: readonly string[]) => void): void;
 }
 
 /** Options of the cache. */
@@ -27,6 +38,8 @@ export interface CacheOptions {
   /** Entries kept at most; past it, the whole cache is dropped and refilled on demand. */
   maxEntries: number;
   policy: CachePolicy;
+  /** The other workers (src/cluster), told of every write; none when alone. */
+  peers?: CachePeers;
 }
 
 interface Entry<T> {
@@ -51,20 +64,30 @@ export class CachingDriver implements StorageDriver {
   #root: Node = {};
   #entries = 0;
   #generation = 0;
+  /** Lookups answered from memory (hits) or passed to the driver (misses), by kind, for metrics. */
+  readonly lookups: Record<Kind, { hits: number; misses: number }> = {
+    content: { hits: 0, misses: 0 },
+    stat: { hits: 0, misses: 0 },
+    list: { hits: 0, misses: 0 },
+  };
 
   constructor(
     private readonly inner: StorageDriver,
     private readonly options: CacheOptions,
   ) {
     this.name = inner.name;
+    options.peers?.onInvalidate((paths) => {
+      for (const path of paths) this.#invalidate(path);
+    });
   }
 
   async getContent(path: string): Promise<Buffer> {
     if (!this.#on() || !this.options.policy.content(path)) return this.inner.getContent(path);
     const hit = this.#get(path, 'content');
     if (hit) return hit;
+    const generation = this.#generation;
     const value = await this.inner.getContent(path);
-    this.#set(path, 'content', value);
+    if (generation === this.#generation) this.#set(path, 'content', value);
     return value;
   }
 
@@ -72,8 +95,9 @@ export class CachingDriver implements StorageDriver {
     if (!this.#on() || !this.options.policy.stat(path)) return this.inner.stat(path);
     const hit = this.#get(path, 'stat');
     if (hit) return hit;
+    const generation = this.#generation;
     const value = await this.inner.stat(path);
-    this.#set(path, 'stat', value);
+    if (generation === this.#generation) this.#set(path, 'stat', value);
     return value;
   }
 
@@ -82,16 +106,17 @@ export class CachingDriver implements StorageDriver {
     if (!this.#on() || !this.options.policy.list(path)) return this.inner.list(path);
     const hit = this.#get(path, 'list');
     if (hit) return hit;
+    const generation = this.#generation;
     const value = Object.freeze([...(await this.inner.list(path))]);
-    this.#set(path, 'list', value);
+    if (generation === this.#generation) this.#set(path, 'list', value);
     return value;
   }
 
-  async putContent(path: string, content: Buffer | string): Promise<void> {
+  async putContent(path: string, content: Buffer | string, options?: PutOptions): Promise<void> {
     try {
-      await this.inner.putContent(path, content);
+      await this.inner.putContent(path, content, options);
     } finally {
-      this.#invalidate(path);
+      await this.#changed(path);
     }
   }
 
@@ -105,8 +130,10 @@ export class CachingDriver implements StorageDriver {
     this.#invalidate(path);
     const commit = w.commit.bind(w);
     const cancel = w.cancel.bind(w);
-    w.commit = () => commit().finally(() => this.#invalidate(path));
-    w.cancel = () => cancel().finally(() => this.#invalidate(path));
+    const rollback = w.rollback.bind(w);
+    w.commit = () => commit().finally(() => this.#changed(path));
+    w.cancel = () => cancel().finally(() => this.#changed(path));
+    w.rollback = () => rollback().finally(() => this.#changed(path));
     return w;
   }
 
@@ -114,8 +141,7 @@ export class CachingDriver implements StorageDriver {
     try {
       await this.inner.move(source, dest);
     } finally {
-      this.#invalidate(source);
-      this.#invalidate(dest);
+      await this.#changed(source, dest);
     }
   }
 
@@ -123,7 +149,7 @@ export class CachingDriver implements StorageDriver {
     try {
       await this.inner.delete(path);
     } finally {
-      this.#invalidate(path);
+      await this.#changed(path);
     }
   }
 
@@ -143,6 +169,11 @@ export class CachingDriver implements StorageDriver {
     return this.#generation;
   }
 
+  /** The driver behind the cache, for reads that must not be answered from memory (GC re-checks). */
+  get uncached(): StorageDriver {
+    return this.inner;
+  }
+
   /** How long cached facts are trusted, in ms (0: not at all). */
   get ttlMs(): number {
     return this.options.ttlMs;
@@ -154,7 +185,10 @@ export class CachingDriver implements StorageDriver {
 
   #get<K extends Kind>(path: string, kind: K): Values[K] | undefined {
     const entry = this.#node(path, false)?.[kind] as Entry<Values[K]> | undefined;
-    return entry !== undefined && entry.expires > Date.now() ? entry.value : undefined;
+    const hit = entry !== undefined && entry.expires > Date.now() ? entry.value : undefined;
+    if (hit === undefined) this.lookups[kind].misses++;
+    else this.lookups[kind].hits++;
+    return hit;
   }
 
   #set<K extends Kind>(path: string, kind: K, value: Values[K]): void {
@@ -165,6 +199,12 @@ export class CachingDriver implements StorageDriver {
     const node = this.#node(path, true)!;
     if (node[kind] === undefined) this.#entries++;
     (node as { [P in K]?: Entry<Values[K]> })[kind] = { value, expires: Date.now() + this.options.ttlMs };
+  }
+
+  /** A write finished (or failed half-way): drop its paths here, then in every other worker. */
+  async #changed(...paths: string[]): Promise<void> {
+    for (const path of paths) this.#invalidate(path);
+    await this.options.peers?.invalidate(paths);
   }
 
   /** Drop the path's subtree and the listings of its ancestors (a child may have come or gone). */

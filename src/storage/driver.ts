@@ -16,8 +16,9 @@ export interface FileInfo {
 
 /**
  * A streaming writer returned by driver.writer(). Bytes written are not guaranteed to be
- * durable until commit() resolves; cancel() discards what this writer wrote to the path.
- * `size` counts every byte in the file (including pre-existing ones when appending).
+ * durable until commit() resolves; cancel() removes the file, rollback() only what this
+ * writer added. `size` counts every byte in the file (including pre-existing ones when
+ * appending).
  */
 export interface FileWriter extends Writable {
   readonly size: number;
@@ -25,6 +26,21 @@ export interface FileWriter extends Writable {
   commit(): Promise<void>;
   /** Abort and remove the file. */
   cancel(): Promise<void>;
+  /**
+   * Abort and leave the file as it was when the writer was opened: an appending writer's
+   * earlier bytes stay, a file this writer started is removed. Safe after the stream failed
+   * (a pipeline destroys it); not after commit().
+   */
+  rollback(): Promise<void>;
+}
+
+/** Options of putContent. */
+export interface PutOptions {
+  /**
+   * false: bookkeeping that can be rebuilt (an upload's start time, a saved hash state) need
+   * not survive a power cut, so the filesystem driver skips its fsyncs. Default true.
+   */
+  durable?: boolean;
 }
 
 /** The operations the registry needs from a backend. */
@@ -32,8 +48,11 @@ export interface StorageDriver {
   readonly name: string;
   /** Whole small file (links, manifests). Throws PathNotFoundError. */
   getContent(path: string): Promise<Buffer>;
-  /** Atomically replace a small file: readers see either the old or the new content. */
-  putContent(path: string, content: Buffer | string): Promise<void>;
+  /**
+   * Atomically replace a small file: readers see either the old or the new content. Once it
+   * resolves the content survives a power cut, unless options.durable is false.
+   */
+  putContent(path: string, content: Buffer | string, options?: PutOptions): Promise<void>;
   /** Stream a file from `offset` (inclusive) to `end` (inclusive, optional). */
   reader(path: string, offset?: number, end?: number): Promise<Readable>;
   /** Open a file for streaming writes; append=true continues an existing file. */
@@ -41,7 +60,7 @@ export interface StorageDriver {
   stat(path: string): Promise<FileInfo>;
   /** Direct children of a directory, as full paths, unsorted. Throws PathNotFoundError. */
   list(path: string): Promise<readonly string[]>;
-  /** Atomic rename; replaces the destination. */
+  /** Atomic rename; replaces the destination. The new name survives a power cut once it resolves. */
   move(source: string, dest: string): Promise<void>;
   /** Remove a file or a whole tree. Throws PathNotFoundError when absent. */
   delete(path: string): Promise<void>;

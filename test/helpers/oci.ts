@@ -7,6 +7,9 @@ import request from 'supertest';
 import type { Response } from 'supertest';
 import { asIs, binary, pathOf } from './http.js';
 
+/** Where the push helpers push: the app itself (supertest), or a running Berth's base URL (e2e). */
+export type Target = App | string;
+
 /** Media types used by the fixtures. */
 export const MT = {
   ociManifest: 'application/vnd.oci.image.manifest.v1+json',
@@ -71,7 +74,7 @@ export function looseJson(value: unknown): string {
 }
 
 /** Upload a blob in one POST; returns its digest. */
-export async function pushBlob(app: App, name: string, data: Buffer | string, alg: 'sha256' | 'sha512' = 'sha256'): Promise<string> {
+export async function pushBlob(app: Target, name: string, data: Buffer | string, alg: 'sha256' | 'sha512' = 'sha256'): Promise<string> {
   const digest = digestOf(data, alg);
   const res = await request(app)
     .post(`/v2/${name}/blobs/uploads/?digest=${digest}`)
@@ -82,12 +85,12 @@ export async function pushBlob(app: App, name: string, data: Buffer | string, al
 }
 
 /** PUT a manifest; the raw response. */
-export function putManifest(app: App, name: string, ref: string, body: string | Buffer, contentType: string): Promise<Response> {
+export function putManifest(app: Target, name: string, ref: string, body: string | Buffer, contentType: string): Promise<Response> {
   return request(app).put(`/v2/${name}/manifests/${ref}`).set('Content-Type', contentType).serialize(asIs).send(Buffer.from(body));
 }
 
 /** PUT a manifest, expect 201; returns the digest the registry reports. */
-export async function pushManifest(app: App, name: string, ref: string, body: string | Buffer, contentType: string): Promise<string> {
+export async function pushManifest(app: Target, name: string, ref: string, body: string | Buffer, contentType: string): Promise<string> {
   const res = await putManifest(app, name, ref, body, contentType);
   assert.equal(res.status, 201, `manifest push failed: ${res.status} ${res.text}`);
   return res.headers['docker-content-digest']!;
@@ -115,7 +118,7 @@ export interface ImageOptions {
 }
 
 /** Push a config, a layer and a manifest referencing them; by `ref` (default: its digest). */
-export async function pushImage(app: App, name: string, opts: ImageOptions = {}): Promise<PushedImage> {
+export async function pushImage(app: Target, name: string, opts: ImageOptions = {}): Promise<PushedImage> {
   const seed = opts.seed ?? 'image';
   const configBytes = JSON.stringify({ architecture: opts.platform?.architecture ?? 'amd64', os: 'linux', seed });
   const layerBytes = Buffer.from(`layer bytes for ${seed}`);

@@ -70,8 +70,13 @@ describe('config defaults and environment overrides', () => {
   });
 
   it('ignores variables without the prefix and BERTH_CONFIG (which names the file)', () => {
-    const c = parseConfig({}, { HTTP_ADDR: ':1', REGISTRY_HTTP_ADDR: ':2', BERTH_CONFIG: '/etc/berth.yml' });
+    const c = parseConfig({}, { HTTP_ADDR: ':1', BERTH_CONFIG: '/etc/berth.yml' });
     assert.equal(c.http.addr, ':5000');
+  });
+
+  it("REGISTRY_* (registry:2's prefix) is an alias, and BERTH_* wins over it", () => {
+    assert.equal(parseConfig({}, { REGISTRY_HTTP_ADDR: ':2' }).http.addr, ':2');
+    assert.equal(parseConfig({}, { REGISTRY_HTTP_ADDR: ':2', BERTH_HTTP_ADDR: ':3' }).http.addr, ':3');
   });
 
   it('does not modify the raw object it was given', () => {
@@ -149,10 +154,10 @@ describe('loadConfig from YAML', () => {
     const missing = join(dir, 'missing.yml');
     await assert.rejects(loadConfig(missing, {}), (e: Error) => e instanceof ConfigError && e.message.includes(missing));
     const unknown = join(dir, 'unknown.yml');
-    await writeFile(unknown, 'storage:\n  inmemory: {}\n  cache:\n    blobdescriptor: inmemory\n');
+    await writeFile(unknown, 'storage:\n  inmemory: {}\n  cache:\n    blobdescriptors: inmemory\n');
     await assert.rejects(
       loadConfig(unknown, {}),
-      (e: Error) => e.message.includes(unknown) && e.message.includes('storage.cache.blobdescriptor: unknown key'),
+      (e: Error) => e.message.includes(unknown) && e.message.includes(`storage.cache.blobdescriptors: unknown key (file ${unknown})`),
     );
   });
 
@@ -162,10 +167,16 @@ describe('loadConfig from YAML', () => {
 });
 
 describe('Location headers follow http config', () => {
-  it('absolute from the request by default, honouring X-Forwarded-Proto', async () => {
-    const t = await makeApp('memory');
+  it('absolute from the request by default, honouring X-Forwarded-Proto from a trusted proxy only', async () => {
+    const t = await makeApp('memory', { http: { trustedproxies: ['loopback'] } });
     const res = await request(t.app).post('/v2/foo/blobs/uploads/').set('Host', 'reg.example:5000').set('X-Forwarded-Proto', 'https');
     assert.match(res.headers['location'] ?? '', /^https:\/\/reg\.example:5000\/v2\/foo\/blobs\/uploads\/[0-9a-f-]{36}$/);
+    const direct = await makeApp('memory');
+    const ignored = await request(direct.app)
+      .post('/v2/foo/blobs/uploads/')
+      .set('Host', 'reg.example:5000')
+      .set('X-Forwarded-Proto', 'https');
+    assert.match(ignored.headers['location'] ?? '', /^http:\/\/reg\.example:5000\/v2\/foo\/blobs\/uploads\//);
   });
 
   it('http.relativeurls: true gives relative Locations', async () => {

@@ -112,6 +112,47 @@ export function runDriverSuite(name: string, make: DriverFactory): void {
       await assert.rejects(d.stat('/f/data'), PathNotFoundError);
     });
 
+    it('writer rollback leaves the file as it was when opened, even after its stream failed', async () => {
+      const w1 = await d.writer('/rb/data', false);
+      w1.end('kept ');
+      await w1.commit();
+      const w2 = await d.writer('/rb/data', true);
+      w2.write('dropped');
+      await w2.rollback();
+      assert.equal((await d.getContent('/rb/data')).toString(), 'kept ');
+      assert.equal((await d.stat('/rb/data')).size, 5);
+      const w3 = await d.writer('/rb/data', true);
+      const failing = Readable.from(
+        (async function* () {
+          yield Buffer.from('x'.repeat(1 << 16));
+          throw new Error('client went away');
+        })(),
+      );
+      await assert.rejects(pipeline(failing, w3), /client went away/);
+      await w3.rollback();
+      assert.equal((await d.getContent('/rb/data')).toString(), 'kept ');
+      const w4 = await d.writer('/rb/data', true);
+      w4.end('and more');
+      await w4.commit();
+      assert.equal((await d.getContent('/rb/data')).toString(), 'kept and more');
+      const fresh = await d.writer('/rb/new', false);
+      fresh.write('never committed');
+      await fresh.rollback();
+      await assert.rejects(d.stat('/rb/new'), PathNotFoundError);
+    });
+
+    it('putContent survives a concurrent removal of its folder; delete survives concurrent writes below it', async () => {
+      for (let round = 0; round < 40; round++) {
+        const writes = Array.from({ length: 4 }, (_, i) => d.putContent(`/race/tags/t/index/${i}/link`, `round ${round}`));
+        const removal = d.delete('/race/tags/t').catch((err: unknown) => {
+          if (!(err instanceof PathNotFoundError)) throw err;
+        });
+        await Promise.all([...writes, removal]);
+      }
+      await d.putContent('/race/tags/t/current/link', 'last');
+      assert.equal((await d.getContent('/race/tags/t/current/link')).toString(), 'last');
+    });
+
     it('streams 64 MiB through writer and reader intact', async () => {
       const chunk = 1 << 20;
       const total = 64;

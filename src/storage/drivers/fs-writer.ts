@@ -2,12 +2,13 @@
  * The filesystem FileWriter: a real Writable over an fs FileHandle, so stream.pipeline()
  * gets backpressure for free and a multi-GiB upload never sits in memory.
  */
-import { rm } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { FileWriter } from '../driver.js';
 import { fsError } from './fs-errors.js';
+import type { FsSync } from './fs-sync.js';
 
 // Large enough that pipeline() hands us big batches (fewer syscalls via writev),
 // small enough that a slow disk holds back the client after ~1 MiB.
@@ -17,22 +18,27 @@ const HIGH_WATER_MARK = 1 << 20;
 export class FsFileWriter extends Writable implements FileWriter {
   #handle: FileHandle | null;
   #size: number;
+  /** Bytes the file held when the writer was opened (what rollback() keeps). */
+  readonly #existing: number;
 
   /**
    * @param file absolute OS path being written
    * @param driverPath the driver path, for error messages
    * @param handle an open handle (append or truncate mode already chosen)
    * @param existing bytes already in the file when appending
+   * @param sync how the bytes are made durable at commit
    */
   constructor(
     private readonly file: string,
     private readonly driverPath: string,
     handle: FileHandle,
     existing: number,
+    private readonly sync: FsSync,
   ) {
     super({ highWaterMark: HIGH_WATER_MARK, decodeStrings: true });
     this.#handle = handle;
     this.#size = existing;
+    this.#existing = existing;
   }
 
   /** Bytes in the file: pre-existing ones plus those written so far. */
@@ -59,7 +65,7 @@ export class FsFileWriter extends Writable implements FileWriter {
   override _final(callback: (err?: Error | null) => void): void {
     const handle = this.#handle;
     if (!handle) return callback();
-    handle.sync().then(
+    this.sync.file(handle, this.file).then(
       () => callback(),
       (err) => callback(fsError(err, this.driverPath)),
     );
@@ -89,6 +95,25 @@ export class FsFileWriter extends Writable implements FileWriter {
     await closed(this);
     try {
       await rm(this.file, { force: true });
+    } catch (err) {
+      throw fsError(err, this.driverPath);
+    }
+  }
+
+  /** Close the handle and cut the file back to its length when opened (remove it if that was 0). */
+  async rollback(): Promise<void> {
+    this.destroy();
+    await closed(this);
+    try {
+      if (this.#existing === 0) return void (await rm(this.file, { force: true }));
+      const handle = await open(this.file, 'r+');
+      try {
+        await handle.truncate(this.#existing);
+        // Durable like a commit: after a crash the file must not hold the rejected bytes.
+        await this.sync.file(handle, this.file);
+      } finally {
+        await handle.close();
+      }
     } catch (err) {
       throw fsError(err, this.driverPath);
     }

@@ -9,13 +9,15 @@ import * as nodePath from 'node:path';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { InvalidOffsetError, InvalidPathError, PathNotFoundError } from '../driver.js';
-import type { FileInfo, FileWriter, StorageDriver } from '../driver.js';
+import type { FileInfo, FileWriter, PutOptions, StorageDriver } from '../driver.js';
 import { childPath, walkFallback } from '../walk.js';
 import type { WalkFn } from '../walk.js';
 import { readBuffers } from '../buffer-pool.js';
 import { FdReadStream } from './fd-stream.js';
+import { checkRoot } from './fs-check.js';
 import { fsError, hasCode } from './fs-errors.js';
 import { FsFileWriter } from './fs-writer.js';
+import { syncName, systemSync, type FsSync } from './fs-sync.js';
 
 /** Options of the `filesystem` storage section (Distribution's name for the key). */
 export interface FsDriverOptions {
@@ -32,9 +34,19 @@ const TEMP_PREFIX = '.tmp-';
 const READ_BUDGET = 12 << 20;
 const READ_MAX = 4 << 20;
 const READ_MIN = 64 << 10;
+// Attempts of a write or delete that lost a race with a concurrent change of the same folders.
+const RACE_RETRIES = 10;
 const openFd = promisify(openCb);
 const fstatFd = promisify(fstat);
 const closeFd = promisify(close);
+
+/** Whether a path exists (for telling which side of a rename went missing). */
+async function exists(full: string): Promise<boolean> {
+  return stat(full).then(
+    () => true,
+    () => false,
+  );
+}
 
 /** A StorageDriver that keeps everything in files under `rootdirectory`. */
 export class FsDriver implements StorageDriver {
@@ -42,7 +54,11 @@ export class FsDriver implements StorageDriver {
   readonly #root: string;
   #openReads = 0;
 
-  constructor(options: FsDriverOptions) {
+  /** @param sync how bytes and names are made durable (a test passes one that records the calls) */
+  constructor(
+    options: FsDriverOptions,
+    private readonly sync: FsSync = systemSync(),
+  ) {
     this.#root = nodePath.resolve(options.rootdirectory);
   }
 
@@ -54,24 +70,33 @@ export class FsDriver implements StorageDriver {
     }
   }
 
-  async putContent(path: string, content: Buffer | string): Promise<void> {
+  async putContent(path: string, content: Buffer | string, options?: PutOptions): Promise<void> {
+    const durable = options?.durable ?? true;
     const file = this.#full(path);
     const dir = nodePath.dirname(file);
-    const temp = nodePath.join(dir, TEMP_PREFIX + randomBytes(8).toString('hex'));
-    try {
-      await mkdir(dir, { recursive: true });
-      // Write-fsync-rename: a crash or a concurrent reader sees the old file or the new one, never half.
-      const handle = await open(temp, 'wx');
+    // A concurrent delete of a parent folder (a tag removed while it is written) can take the
+    // folder away between mkdir and the temp file, or between the temp file and the rename:
+    // the write starts over, as if it had come after the delete.
+    for (let attempt = 1; ; attempt++) {
+      const temp = nodePath.join(dir, TEMP_PREFIX + randomBytes(8).toString('hex'));
       try {
-        await handle.writeFile(content);
-        await handle.sync();
-      } finally {
-        await handle.close();
+        const created = await mkdir(dir, { recursive: true });
+        // Write-fsync-rename-fsync(folder): a concurrent reader sees the old file or the new one,
+        // never half; after a power cut a durable write is there whole.
+        const handle = await open(temp, 'wx');
+        try {
+          await handle.writeFile(content);
+          if (durable) await this.sync.file(handle, temp);
+        } finally {
+          await handle.close();
+        }
+        await rename(temp, file);
+        if (durable) await syncName(this.sync, file, created);
+        return;
+      } catch (err) {
+        await rm(temp, { force: true }).catch(() => undefined);
+        if (!hasCode(err, 'ENOENT') || attempt >= RACE_RETRIES) throw fsError(err, path);
       }
-      await rename(temp, file);
-    } catch (err) {
-      await rm(temp, { force: true }).catch(() => undefined);
-      throw fsError(err, path);
     }
   }
 
@@ -117,7 +142,7 @@ export class FsDriver implements StorageDriver {
         await handle.close();
         throw err;
       }
-      return new FsFileWriter(file, path, handle, existing);
+      return new FsFileWriter(file, path, handle, existing, this.sync);
     } catch (err) {
       throw fsError(err, path);
     }
@@ -150,32 +175,56 @@ export class FsDriver implements StorageDriver {
     } catch (err) {
       throw fsError(err, source);
     }
-    try {
-      await mkdir(nodePath.dirname(to), { recursive: true });
+    for (let attempt = 1; ; attempt++) {
       try {
-        await rename(from, to);
+        // The bytes were made durable by whoever wrote them (writer.commit, putContent); the
+        // new name is made durable below, before the move resolves.
+        const created = await mkdir(nodePath.dirname(to), { recursive: true });
+        try {
+          await rename(from, to);
+        } catch (err) {
+          // rename() only replaces files and empty directories; the contract says the
+          // destination is replaced, so clear a non-empty one first (not atomic, but rare).
+          if (!hasCode(err, 'ENOTEMPTY', 'EEXIST', 'EISDIR', 'ENOTDIR')) throw err;
+          await rm(to, { recursive: true, force: true });
+          await rename(from, to);
+        }
+        await syncName(this.sync, to, created);
+        return;
       } catch (err) {
-        // rename() only replaces files and empty directories; the contract says the
-        // destination is replaced, so clear a non-empty one first (not atomic, but rare).
-        if (!hasCode(err, 'ENOTEMPTY', 'EEXIST', 'EISDIR', 'ENOTDIR')) throw err;
-        await rm(to, { recursive: true, force: true });
-        await rename(from, to);
+        // The destination's folder removed under us (see putContent); a vanished source is final.
+        const sourceGone = hasCode(err, 'ENOENT') && !(await exists(from));
+        if (!hasCode(err, 'ENOENT') || sourceGone || attempt >= RACE_RETRIES) throw fsError(err, sourceGone ? source : dest);
       }
-    } catch (err) {
-      throw fsError(err, dest);
     }
   }
 
   async delete(path: string): Promise<void> {
+    const full = this.#full(path);
     try {
-      await rm(this.#full(path), { recursive: true });
+      await stat(full);
     } catch (err) {
       throw fsError(err, path);
+    }
+    // rm() walks the tree and then removes each folder; a file written into one meanwhile makes
+    // rmdir fail with ENOTEMPTY: walk again (the delete then covers that write too).
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await rm(full, { recursive: true, force: true });
+        return;
+      } catch (err) {
+        if (!hasCode(err, 'ENOTEMPTY') || attempt >= RACE_RETRIES) throw fsError(err, path);
+      }
     }
   }
 
   async redirectURL(): Promise<string | null> {
     return null;
+  }
+
+  /** The root is a directory this process can write in (see fs-check.ts). */
+  check(): Promise<void> {
+    return checkRoot(this.#root);
   }
 
   async walk(path: string, fn: WalkFn): Promise<void> {

@@ -2,15 +2,19 @@
 import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { FileWriter } from '../driver.js';
-import type { MemFile } from './memory-tree.js';
+import { contentOf, type MemFile } from './memory-tree.js';
 
 /** A streaming writer into one in-memory file; `remove` detaches the file on cancel. */
 export class MemoryFileWriter extends Writable implements FileWriter {
+  /** Bytes the file held when the writer was opened (what rollback() keeps). */
+  readonly #existing: number;
+
   constructor(
     private readonly file: MemFile,
     private readonly remove: () => void,
   ) {
     super({ decodeStrings: true });
+    this.#existing = file.size;
   }
 
   /** Bytes in the file: pre-existing ones plus those written so far. */
@@ -36,5 +40,14 @@ export class MemoryFileWriter extends Writable implements FileWriter {
   async cancel(): Promise<void> {
     this.destroy();
     this.remove();
+  }
+
+  /** Stop writing and cut the file back to what it held when opened (remove it if it was empty). */
+  async rollback(): Promise<void> {
+    this.destroy();
+    if (this.#existing === 0) return this.remove();
+    this.file.chunks = [Buffer.from(contentOf(this.file).subarray(0, this.#existing))];
+    this.file.size = this.#existing;
+    this.file.modTime = new Date();
   }
 }

@@ -150,6 +150,18 @@ export class S3FileWriter extends Writable implements FileWriter {
     await deleteKeys(this.ctx, keys);
   }
 
+  /**
+   * Stop, and leave the file as it was: nothing this writer sent is recorded until commit, so
+   * only a multipart upload it created itself is aborted (a continued upload's state and tail,
+   * or a plain object, are untouched; parts it added past the state are overwritten later).
+   */
+  async rollback(): Promise<void> {
+    if (this.#committed) throw new Error(`rollback of ${this.key} after commit`);
+    this.destroy();
+    await this.#settle();
+    if (this.#createdUpload && this.#uploadId) await abortUpload(this.ctx, this.key, this.#uploadId);
+  }
+
   #absorb(chunk: Buffer): void {
     this.#pending.push(chunk);
     this.#pendingBytes += chunk.length;
