@@ -11,19 +11,46 @@ import type { PasswordChecker } from './passwords.js';
 import { parseBasic } from './passwords.js';
 import type { LoginLimiter } from './rate-limit.js';
 import { covers, formatScope, type Access } from './scope.js';
-import { InvalidTokenError, type TokenVerifier } from './token-verify.js';
+import { InvalidTokenError, type TokenVerifier, type VerifiedToken } from './token-verify.js';
+
+/** Who a request was authenticated as. */
+export interface Principal {
+  name: string;
+  kind?: 'user' | 'robot';
+}
+
+/**
+ * Which repositories a caller may see in listings (the catalog): a test of names, or undefined
+ * when the caller sees all. Set by the management layer when accounts are on.
+ */
+export type Visibility = (caller: Principal | undefined) => Promise<((repository: string) => boolean) | undefined>;
+
+/**
+ * Which repositories a request may pull: `any` (every one), or the names its credentials list.
+ * An answer about reading, asked where a request could learn of content beyond the one
+ * repository its route names (an anonymous mount finds the blob in a repository it may read).
+ */
+export type PullScope = 'any' | readonly string[];
 
 /** Decides whether a request may have the access it needs. */
 export interface AccessController {
-  /** Resolve when allowed; throw AuthChallengeError (or TooManyRequestsError) otherwise. */
-  authorize(req: Request, needed: readonly Access[]): Promise<void>;
+  /**
+   * Resolve with who the request is (undefined: anonymous) when allowed; throw
+   * AuthChallengeError (or TooManyRequestsError) otherwise.
+   */
+  authorize(req: Request, needed: readonly Access[]): Promise<Principal | undefined>;
+  /** The repositories a request that authorize() let through may pull (see PullScope). */
+  pullScope(req: Request): Promise<PullScope>;
 }
 
-/** The address failed logins are counted against: the peer, not a client-supplied header. */
-export const clientAddress = (req: Request): string => req.socket.remoteAddress ?? 'unknown';
+/**
+ * The address failed logins are counted against: the peer, or the client a trusted proxy
+ * (http.trustedproxies) names in X-Forwarded-For; never a header from anyone else.
+ */
+export const clientAddress = (req: Request): string => req.ip ?? req.socket.remoteAddress ?? 'unknown';
 
 /** No authentication: everything is allowed. */
-export const allowAll: AccessController = { authorize: async () => undefined };
+export const allowAll: AccessController = { authorize: async () => undefined, pullScope: async () => 'any' };
 
 /** HTTP Basic against an htpasswd file; any valid user may do anything (as Distribution). */
 export function htpasswdController(
@@ -40,12 +67,18 @@ export function htpasswdController(
       if (!creds) throw new UnauthorizedError('authentication required', challenge, needed);
       const address = clientAddress(req);
       limiter.check(address);
-      if (!(await passwords.verify(await file.hashOf(creds.user), creds.password))) {
+      const hash = await file.hashOf(creds.user);
+      // A name not in the file costs what a wrong password does (its hashes' bcrypt cost).
+      const ok = hash === undefined ? await passwords.refuse(creds.password, file.cost()) : await passwords.verify(hash, creds.password);
+      if (!ok) {
         limiter.fail(address);
-        log.warn('failed login', { user: creds.user, address });
+        log.warn('failed login', { user: creds.user, address, reqId: req.res?.getHeader('x-request-id') });
         throw new UnauthorizedError('authentication required', challenge, needed);
       }
+      return { name: creds.user, kind: 'user' };
     },
+    // Any user in the file may do anything (authorize() has checked who this is).
+    pullScope: async () => 'any',
   };
 }
 
@@ -62,25 +95,58 @@ export function tokenController(
     if (error) parts.push(`error="${error}"`);
     return `Bearer ${parts.join(',')}`;
   };
+  // What each authorized request's token granted, so pullScope() need not verify it again.
+  const grants = new WeakMap<Request, readonly Access[]>();
   return {
     async authorize(req, needed) {
       const m = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
       if (!m) throw new UnauthorizedError('authentication required', challenge(req, needed), needed);
-      let granted: Access[];
+      let claims: VerifiedToken & Record<string, unknown>;
       try {
-        granted = (await verifier.verify(m[1]!)).access;
+        claims = await verifier.verify(m[1]!);
       } catch (err) {
         if (!(err instanceof InvalidTokenError)) throw err;
-        log.info('invalid token', { reason: err.message, address: clientAddress(req) });
+        log.info('invalid token', { reason: err.message, address: clientAddress(req), reqId: req.res?.getHeader('x-request-id') });
         throw new UnauthorizedError('authentication required', challenge(req, needed, 'invalid_token'), needed);
       }
-      if (!covers(granted, needed)) {
+      if (!covers(claims.access, needed)) {
         throw new InsufficientScopeError(
-          'requested access to the resource is denied',
+          denialReason(claims, needed) ?? 'requested access to the resource is denied',
           challenge(req, needed, 'insufficient_scope'),
           needed,
         );
       }
+      grants.set(req, claims.access);
+      if (!claims.sub) return undefined;
+      const kind = claims['kind'];
+      return kind === 'user' || kind === 'robot' ? { name: claims.sub, kind } : { name: claims.sub };
+    },
+    // Exactly what the token grants: the token server's policy decided it when it was issued.
+    async pullScope(req) {
+      return pullable(grants.get(req) ?? []);
     },
   };
+}
+
+/** Names of the repositories an access claim lets its holder pull. */
+export function pullable(granted: readonly Access[]): string[] {
+  const names = granted
+    .filter((a) => a.type === 'repository' && (a.actions.includes('pull') || a.actions.includes('*')))
+    .map((a) => a.name);
+  return [...new Set(names)];
+}
+
+/**
+ * Why the token server withheld what is needed: its `reasons` claim maps "type:name" to a
+ * message (Berth's token server writes it; other issuers' tokens have none).
+ */
+function denialReason(claims: Record<string, unknown>, needed: readonly Access[]): string | undefined {
+  const reasons = claims['reasons'];
+  if (typeof reasons !== 'object' || reasons === null) return undefined;
+  for (const n of needed) {
+    if (covers(claims['access'] as Access[], [n])) continue;
+    const reason = (reasons as Record<string, unknown>)[`${n.type}:${n.name}`];
+    if (typeof reason === 'string') return reason;
+  }
+  return undefined;
 }

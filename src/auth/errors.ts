@@ -36,3 +36,9 @@ export class TooManyRequestsError extends RegistryError {
 
 /** A token request the token server cannot answer (bad grant, bad scope syntax ...). */
 export class TokenRequestInvalidError extends RegistryError {}
+
+/** A token request body over the size or parameter limit (413). */
+export class TokenRequestTooLargeError extends TokenRequestInvalidError {}
+
+/** A token request body in a charset or content coding the endpoint does not read (415). */
+export class TokenRequestUnsupportedError extends TokenRequestInvalidError {}

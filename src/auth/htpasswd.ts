@@ -4,11 +4,14 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import type { Logger } from '../log.js';
+import { typicalCost } from './passwords.js';
 
 /** Lookup of password hashes by user name. */
 export interface HtpasswdFile {
   /** The bcrypt hash of `user`, or undefined when the user is not in the file. */
   hashOf(user: string): Promise<string | undefined>;
+  /** The bcrypt cost most entries have: what a check for a name not in the file must cost. */
+  cost(): number;
 }
 
 /** Parse htpasswd content; lines that are not bcrypt entries are skipped. */
@@ -28,12 +31,14 @@ export function parseHtpasswd(text: string): Map<string, string> {
 export function htpasswdFile(path: string, log: Logger): HtpasswdFile {
   let stamp = '';
   let users = new Map<string, string>();
+  let cost = typicalCost([]);
   let loading: Promise<void> | undefined;
   const refresh = async (): Promise<void> => {
     const s = await stat(path);
     const now = `${s.ino}:${s.size}:${s.mtimeMs}`;
     if (now === stamp) return;
     users = parseHtpasswd(await readFile(path, 'utf8'));
+    cost = typicalCost(users.values());
     stamp = now;
     log.info('htpasswd loaded', { path, users: users.size });
   };
@@ -50,5 +55,6 @@ export function htpasswdFile(path: string, log: Logger): HtpasswdFile {
       }
       return users.get(user);
     },
+    cost: () => cost,
   };
 }

@@ -9,12 +9,42 @@ import type { Access } from './scope.js';
 export interface Subject {
   name: string;
   groups: readonly string[];
+  /** A user or a robot account (tokens carry it as `kind`). */
+  kind?: 'user' | 'robot';
+  /**
+   * A fingerprint of the credential the subject logged in with, carried by refresh tokens, so
+   * that a changed password or robot secret ends the refresh tokens issued before.
+   */
+  stamp?: string;
+}
+
+/** What a policy grants on one resource, and why it withheld the rest (for the registry's denial message). */
+export interface Grant {
+  actions: string[];
+  reason?: string;
 }
 
 /** Decides the actions a subject gets on a resource. */
 export interface Policy {
   /** The subset of `requested.actions` that `subject` is allowed (may be empty). */
-  grant(subject: Subject | undefined, requested: Access): string[];
+  grant(subject: Subject | undefined, requested: Access): Grant | Promise<Grant>;
+}
+
+/** A policy that decides without I/O (the config file's). */
+export interface SyncPolicy extends Policy {
+  grant(subject: Subject | undefined, requested: Access): Grant;
+}
+
+/** Policies side by side: a subject gets what any of them grants; the first reason given explains the rest. */
+export function unionPolicy(...policies: Policy[]): Policy {
+  return {
+    async grant(subject, requested) {
+      const grants = await Promise.all(policies.map((p) => p.grant(subject, requested)));
+      const actions = [...new Set(grants.flatMap((g) => g.actions))];
+      if (actions.includes('*') || requested.actions.every((a) => actions.includes(a))) return { actions };
+      return { actions, reason: grants.find((g) => g.reason !== undefined)?.reason };
+    },
+  };
 }
 
 const REPO_ACTIONS = ['pull', 'push', 'delete'];
@@ -34,8 +64,8 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${re}$`);
 }
 
-/** The policy written in `auth.token.server`: rules, and anonymous pull on chosen globs. */
-export function configPolicy(cfg: Pick<TokenServerConfig, 'rules' | 'anonymous'>): Policy {
+/** The policy written in `auth.token.server`: rules, and anonymous pull on chosen globs (decided without I/O). */
+export function configPolicy(cfg: Pick<TokenServerConfig, 'rules' | 'anonymous'>): SyncPolicy {
   const rules = cfg.rules.map((r) => ({ ...r, globs: r.repositories.map(globToRegExp) }));
   const anonymous = cfg.anonymous.map(globToRegExp);
   return {
@@ -49,10 +79,12 @@ export function configPolicy(cfg: Pick<TokenServerConfig, 'rules' | 'anonymous'>
         }
       } else if (requested.type === 'registry' && requested.name === 'catalog' && subject) {
         if (rules.some((r) => r.catalog && applies(r, subject))) allowed.add('*');
+      } else if (requested.type === 'registry' && requested.name === 'berth' && subject) {
+        if (rules.some((r) => r.operations && applies(r, subject))) allowed.add('*');
       }
-      if (allowed.has('*')) return requested.actions;
+      if (allowed.has('*')) return { actions: requested.actions };
       // "*" asked for means every action this policy grants on the resource.
-      return requested.actions.includes('*') ? [...allowed] : requested.actions.filter((a) => allowed.has(a));
+      return { actions: requested.actions.includes('*') ? [...allowed] : requested.actions.filter((a) => allowed.has(a)) };
     },
   };
 }

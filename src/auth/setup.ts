@@ -7,35 +7,58 @@ import type { Logger } from '../log.js';
 import { allowAll, htpasswdController, tokenController, type AccessController } from './controller.js';
 import { htpasswdFile } from './htpasswd.js';
 import { loadSigningKey, type SigningKey } from './keys.js';
-import { createPasswordChecker } from './passwords.js';
+import { createPasswordChecker, type PasswordChecker } from './passwords.js';
+import { chainAuthenticators, configAuthenticator, type Authenticator } from './authenticator.js';
+import { ConfigError } from '../config/load.js';
+import type { EventBus } from '../events/bus.js';
 import { configPolicy, type Policy } from './policy.js';
-import { createLoginLimiter } from './rate-limit.js';
+import { createLoginLimiter, type LoginLimiter } from './rate-limit.js';
 import { createTokenIssuer } from './token-issue.js';
 import { TOKEN_PATH, tokenRouter } from './token-routes.js';
 import { createTokenServer } from './token-server.js';
-import { createTokenVerifier } from './token-verify.js';
+import { createTokenVerifier, type TokenVerifier } from './token-verify.js';
 
 /** What the app mounts: the controller for /v2 and, when configured, the token router. */
 export interface Auth {
   controller: AccessController;
   router?: Router;
+  /** Checks Bearer tokens (token auth): the management API accepts the token server's tokens too. */
+  verifier?: TokenVerifier;
+  /** Where the controller's and the token server's failed logins count (shared across workers). */
+  limiter: LoginLimiter;
 }
 
-/** Build auth for `config`; `policy` overrides the config-file policy (for a management layer). */
-export function createAuth(config: Config, log: Logger, policy?: Policy): Auth {
+/** What the management layer plugs into the token server (see src/admin/setup.ts). */
+export interface AuthOptions {
+  /** Replaces the config-file policy (the accounts policy joins it through unionPolicy). */
+  policy?: Policy;
+  /** Accounts asked after the config file's users. */
+  authenticator?: Authenticator;
+  /** The signing key when auth.token.server.key is not set (generated and kept in the database). */
+  signingKey?: SigningKey;
+  /** The password checker (shared with the accounts, so its cache serves both). */
+  passwords?: PasswordChecker;
+  /** Where the token server announces logins and issued tokens. */
+  events?: EventBus;
+}
+
+/** Build auth for `config`; `opts` carries what the management layer adds. */
+export function createAuth(config: Config, log: Logger, opts: AuthOptions = {}): Auth {
   const a = config.auth;
   const limiter = createLoginLimiter(a.ratelimit.attempts, a.ratelimit.window);
-  const passwords = createPasswordChecker();
+  const passwords = opts.passwords ?? createPasswordChecker();
   if (a.htpasswd) {
     const file = htpasswdFile(a.htpasswd.path, log);
-    return { controller: htpasswdController(a.htpasswd.realm, file, passwords, limiter, log) };
+    return { controller: htpasswdController(a.htpasswd.realm, file, passwords, limiter, log), limiter };
   }
-  if (!a.token) return { controller: allowAll };
+  if (!a.token) return { controller: allowAll, limiter };
 
   const t = a.token;
-  const signing: SigningKey[] = t.server
-    ? [readConfigured('auth.token.server.key', t.server.key, (b) => loadSigningKey(b.toString('utf8')))]
-    : [];
+  const configured = t.server?.key;
+  const key = configured ? readConfigured('auth.token.server.key', configured, (b) => loadSigningKey(b.toString('utf8'))) : opts.signingKey;
+  if (t.server && !key)
+    throw new ConfigError('auth.token.server: no key configured and no generated key given (start through berth serve)');
+  const signing: SigningKey[] = t.server && key ? [key] : [];
   const verifier = createTokenVerifier(
     t,
     signing.map((k) => ({ kid: k.kid, key: k.publicKey })),
@@ -43,11 +66,12 @@ export function createAuth(config: Config, log: Logger, policy?: Policy): Auth {
   );
   const realmOf = t.realm ? () => t.realm! : (req: Parameters<typeof baseUrl>[0]) => `${baseUrl(req, config)}${TOKEN_PATH}`;
   const controller = tokenController(realmOf, t.service, verifier, log);
-  if (!t.server) return { controller };
+  if (!t.server) return { controller, verifier, limiter };
+  const fromConfig = configAuthenticator(t.server.users, passwords);
   const server = createTokenServer({
-    config: t.server,
     service: t.service,
-    policy: policy ?? configPolicy(t.server),
+    authenticator: chainAuthenticators(opts.authenticator ? [fromConfig, opts.authenticator] : [fromConfig], passwords),
+    policy: opts.policy ?? configPolicy(t.server),
     issuer: createTokenIssuer({
       key: signing[0]!,
       issuer: t.issuer,
@@ -56,9 +80,9 @@ export function createAuth(config: Config, log: Logger, policy?: Policy): Auth {
       refreshExpiration: t.server.refreshexpiration,
     }),
     verifier,
-    passwords,
     limiter,
     log,
+    events: opts.events,
   });
-  return { controller, router: tokenRouter(server, signing) };
+  return { controller, router: tokenRouter(server, signing), verifier, limiter };
 }

@@ -25,8 +25,10 @@ export interface IssuedToken {
 
 /** Signs tokens with one key. */
 export interface TokenIssuer {
-  access(subject: string, access: Access[]): IssuedToken;
-  refresh(subject: string): string;
+  /** An access token granting `access`; `extra` adds claims (kind, reasons). */
+  access(subject: string, access: Access[], extra?: Record<string, unknown>): IssuedToken;
+  /** A refresh token for `subject`; `extra` adds claims (stamp). */
+  refresh(subject: string, extra?: Record<string, unknown>): string;
 }
 
 /** An issuer over `opts`. */
@@ -38,12 +40,12 @@ export function createTokenIssuer(opts: IssuerOptions): TokenIssuer {
     return { token: jwt.sign(payload, opts.key.key, { algorithm: opts.key.alg, keyid: opts.key.kid }), iat };
   };
   return {
-    access(subject, access) {
-      const { token, iat } = sign({ sub: subject, access }, opts.service, opts.expiration);
+    access(subject, access, extra = {}) {
+      const { token, iat } = sign({ ...extra, sub: subject, access }, opts.service, opts.expiration);
       return { token, expiresIn: opts.expiration, issuedAt: new Date(iat * 1000).toISOString() };
     },
-    refresh(subject) {
-      return sign({ sub: subject }, refreshAudience(opts.service), opts.refreshExpiration).token;
+    refresh(subject, extra = {}) {
+      return sign({ ...extra, sub: subject }, refreshAudience(opts.service), opts.refreshExpiration).token;
     },
   };
 }

@@ -4,6 +4,7 @@
  */
 import express, { Router, type Request } from 'express';
 import { TokenRequestInvalidError } from './errors.js';
+import { tokenForm } from './token-form.js';
 import { clientAddress } from './controller.js';
 import { toJwks, type SigningKey } from './keys.js';
 import { parseBasic } from './passwords.js';
@@ -49,7 +50,7 @@ export function tokenRouter(server: TokenServer, keys: readonly SigningKey[]): R
     send(res, response);
   });
 
-  router.post(TOKEN_PATH, express.urlencoded({ extended: false, limit: '64kb' }), async (req, res) => {
+  router.post(TOKEN_PATH, tokenForm(), async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const grant = values(body['grant_type'])[0];
     const common = {

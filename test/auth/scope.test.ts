@@ -78,9 +78,17 @@ describe('policy', () => {
 
   const policy = configPolicy({
     rules: [
-      { repositories: ['dev/**'], users: [], groups: ['dev'], authenticated: false, actions: ['pull', 'push'], catalog: false },
-      { repositories: ['shared/*'], users: [], groups: [], authenticated: true, actions: ['pull'], catalog: false },
-      { repositories: ['**'], users: ['root'], groups: [], authenticated: false, actions: ['*'], catalog: true },
+      {
+        repositories: ['dev/**'],
+        users: [],
+        groups: ['dev'],
+        authenticated: false,
+        actions: ['pull', 'push'],
+        catalog: false,
+        operations: false,
+      },
+      { repositories: ['shared/*'], users: [], groups: [], authenticated: true, actions: ['pull'], catalog: false, operations: false },
+      { repositories: ['**'], users: ['root'], groups: [], authenticated: false, actions: ['*'], catalog: true, operations: false },
     ],
     anonymous: ['public/*'],
   });
@@ -88,25 +96,26 @@ describe('policy', () => {
   const bob = { name: 'bob', groups: [] };
   const root = { name: 'root', groups: [] };
   const repo = (name: string, actions: string[]) => ({ type: 'repository', name, actions });
+  const grant = (...args: Parameters<typeof policy.grant>) => policy.grant(...args).actions;
 
   it('grants the intersection of what is asked and what is allowed', () => {
-    assert.deepEqual(policy.grant(alice, repo('dev/x/y', ['pull', 'push', 'delete'])), ['pull', 'push']);
-    assert.deepEqual(policy.grant(bob, repo('dev/x', ['pull', 'push'])), []);
-    assert.deepEqual(policy.grant(bob, repo('shared/x', ['pull', 'push'])), ['pull'], 'authenticated rule');
-    assert.deepEqual(policy.grant(root, repo('any/thing', ['pull', 'push', 'delete'])), ['pull', 'push', 'delete']);
+    assert.deepEqual(grant(alice, repo('dev/x/y', ['pull', 'push', 'delete'])), ['pull', 'push']);
+    assert.deepEqual(grant(bob, repo('dev/x', ['pull', 'push'])), []);
+    assert.deepEqual(grant(bob, repo('shared/x', ['pull', 'push'])), ['pull'], 'authenticated rule');
+    assert.deepEqual(grant(root, repo('any/thing', ['pull', 'push', 'delete'])), ['pull', 'push', 'delete']);
   });
 
   it('anonymous pull only on the chosen globs, and never push', () => {
-    assert.deepEqual(policy.grant(undefined, repo('public/app', ['pull', 'push'])), ['pull']);
-    assert.deepEqual(policy.grant(undefined, repo('dev/x', ['pull'])), []);
-    assert.deepEqual(policy.grant(undefined, repo('shared/x', ['pull'])), [], 'authenticated rules need a subject');
+    assert.deepEqual(grant(undefined, repo('public/app', ['pull', 'push'])), ['pull']);
+    assert.deepEqual(grant(undefined, repo('dev/x', ['pull'])), []);
+    assert.deepEqual(grant(undefined, repo('shared/x', ['pull'])), [], 'authenticated rules need a subject');
   });
 
   it('* asked for expands to what is allowed; the catalog only for catalog rules', () => {
-    assert.deepEqual(policy.grant(alice, repo('dev/a', ['*'])).sort(), ['pull', 'push']);
-    assert.deepEqual(policy.grant(root, { type: 'registry', name: 'catalog', actions: ['*'] }), ['*']);
-    assert.deepEqual(policy.grant(alice, { type: 'registry', name: 'catalog', actions: ['*'] }), []);
-    assert.deepEqual(policy.grant(undefined, { type: 'registry', name: 'catalog', actions: ['*'] }), []);
+    assert.deepEqual(grant(alice, repo('dev/a', ['*'])).sort(), ['pull', 'push']);
+    assert.deepEqual(grant(root, { type: 'registry', name: 'catalog', actions: ['*'] }), ['*']);
+    assert.deepEqual(grant(alice, { type: 'registry', name: 'catalog', actions: ['*'] }), []);
+    assert.deepEqual(grant(undefined, { type: 'registry', name: 'catalog', actions: ['*'] }), []);
   });
 });
 
