@@ -1,0 +1,42 @@
+/** Helpers for the garbage-collection tests: a collector over a test app, and pulling what was pushed. */
+import assert from 'node:assert/strict';
+import request from 'supertest';
+import type { App } from '../../src/http/app.js';
+import { GarbageCollector, type GcSettings } from '../../src/ops/gc/collector.js';
+import type { Registry } from '../../src/registry/registry.js';
+import { digestOf, getBytes, type PushedImage } from './oci.js';
+
+/**
+ * A collector over the app's registry. By default the clock runs `ahead` ms early, so a grace
+ * period of 0 counts everything pushed before the run as old without waiting.
+ */
+export function collectorFor(registry: Registry, settings: Partial<GcSettings> = {}, ahead = 5_000): GarbageCollector {
+  return new GarbageCollector(registry, {
+    gracePeriodMs: 0,
+    deleteUntagged: false,
+    intervalMs: 0,
+    now: () => Date.now() + ahead,
+    ...settings,
+  });
+}
+
+/** Pull a manifest by `ref` and every blob it names; assert all of it is served intact. */
+export async function pullImage(
+  app: App,
+  name: string,
+  ref: string,
+  image: Pick<PushedImage, 'mediaType' | 'config' | 'layers'>,
+): Promise<void> {
+  const res = await getBytes(app, `/v2/${name}/manifests/${ref}`, { accept: image.mediaType });
+  assert.equal(res.status, 200, `pull ${name}:${ref}: ${res.status} ${res.text}`);
+  for (const blob of [image.config, ...image.layers]) {
+    const got = await getBytes(app, `/v2/${name}/blobs/${blob.digest}`);
+    assert.equal(got.status, 200, `blob ${blob.digest} of ${name}:${ref}: ${got.status}`);
+    assert.equal(digestOf(got.body as Buffer), blob.digest);
+  }
+}
+
+/** The status of GET /v2/NAME/manifests/REF. */
+export async function manifestStatus(app: App, name: string, ref: string, accept: string): Promise<number> {
+  return (await request(app).get(`/v2/${name}/manifests/${ref}`).set('Accept', accept)).status;
+}
