@@ -29,6 +29,12 @@ export function currentContext(): ProxyRequestContext | undefined {
   return storage.getStore();
 }
 
+/** The current request's id for log lines (none in background work). */
+export function requestLogFields(): { reqId?: unknown } {
+  const res = storage.getStore()?.res;
+  return res ? { reqId: res.getHeader('x-request-id') } : {};
+}
+
 /** Set a response header on the current request, if it can still be set. */
 export function setResponseHeader(name: string, value: string): void {
   const res = storage.getStore()?.res;

@@ -6,6 +6,7 @@
  * Blob data goes only when no repository at all links it any more. Pull times come from
  * memory, else from the link files' modification times (after a restart).
  */
+import type { Job } from '../ops/scheduler.js';
 import type { Logger } from '../log.js';
 import { deleteIfExists, readLink } from '../registry/links.js';
 import type { ManifestService } from '../registry/manifests.js';
@@ -38,8 +39,6 @@ const TAG_RE = new RegExp(`^${paths.REPOSITORIES}/(.+)/_manifests/tags/([^/]+)/c
 
 /** Sweeps the cache on a timer. */
 export class CacheEvictor {
-  private timer: NodeJS.Timeout | undefined;
-
   constructor(
     private readonly driver: StorageDriver,
     private readonly manifests: ManifestService,
@@ -47,19 +46,9 @@ export class CacheEvictor {
     private readonly log: Logger,
   ) {}
 
-  /** Sweep every `proxy.cache.interval`. */
-  start(): void {
-    const every = this.proxy.config.proxy.cache.interval;
-    if (every <= 0) return;
-    this.timer = setInterval(() => {
-      this.sweep().catch((err: unknown) => this.log.error('proxy cache sweep failed', { error: String(err) }));
-    }, every);
-    this.timer.unref();
-  }
-
-  /** Stop the timer. */
-  stop(): void {
-    clearInterval(this.timer);
+  /** The periodic job (every `proxy.cache.interval`) that the scheduler runs. */
+  job(): Job {
+    return { name: 'proxy-cache-eviction', every: this.proxy.config.proxy.cache.interval, run: () => this.sweep() };
   }
 
   /** Expire, then enforce the size cap; logs and returns what was removed. */

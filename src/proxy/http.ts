@@ -11,9 +11,9 @@ import type { ProxyService } from './proxy-service.js';
 /** Path of the stats endpoint. */
 export const STATS_PATH = '/_berth/proxy/stats';
 
-/** Install the proxy's stats endpoint on the app. */
+/** Install the proxy's stats endpoint on the app (counters summed over the workers, as in /api/v1/system). */
 export function mountProxyStats(app: Express, proxy: ProxyService): void {
-  app.get(STATS_PATH, (_req, res) => json(res, 200, { upstreams: proxy.snapshot() }));
+  app.get(STATS_PATH, async (_req, res) => json(res, 200, { upstreams: await proxy.totals() }));
 }
 
 /** The step every /v2 request takes before the dispatcher when the proxy is on. */

@@ -24,9 +24,9 @@ export function createProxy(config: Config, log: Logger): Proxy | null {
   if (!config.proxy.enabled) return null;
   const proxy = new ProxyService(config, log);
   const factories: ServiceFactories = {
-    blobs: (driver) => new ProxyBlobStore(driver, proxy),
-    manifests: (driver, blobs, tags) => new ProxyManifestService(driver, blobs, tags, proxy),
-    uploads: (driver, blobs, hashes) => new ProxyUploadService(driver, blobs, hashes, proxy),
+    blobs: (driver, events) => new ProxyBlobStore(driver, events, proxy),
+    manifests: (driver, blobs, tags, events, options) => new ProxyManifestService(driver, blobs, tags, events, proxy, options),
+    uploads: (driver, blobs, hashes, events) => new ProxyUploadService(driver, blobs, hashes, events, proxy),
   };
   return { proxy, factories, evictor: (registry) => new CacheEvictor(registry.driver, registry.manifests, proxy, log) };
 }

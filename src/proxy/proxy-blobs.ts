@@ -4,8 +4,11 @@
  * other clients asking meanwhile wait for it and then read the stored blob.
  */
 import type { Readable } from 'node:stream';
+import type { EventBus } from '../events/bus.js';
+import type { Origin } from '../events/events.js';
 import { BlobStore, type BlobInfo } from '../registry/blobs.js';
 import { BlobUnknownError } from '../registry/errors.js';
+import type { Locks } from '../registry/keyed-lock.js';
 import type { Digest } from '../registry/reference.js';
 import type { StorageDriver } from '../storage/driver.js';
 import { BlobFlight } from './blob-flight.js';
@@ -21,9 +24,10 @@ export class ProxyBlobStore extends BlobStore {
 
   constructor(
     private readonly store: StorageDriver,
+    events: EventBus,
     private readonly proxy: ProxyService,
   ) {
-    super(store);
+    super(store, events);
   }
 
   /** Local stat, else the upstream's: a GET starts (or joins) the download, a HEAD asks with HEAD. */
@@ -50,7 +54,37 @@ export class ProxyBlobStore extends BlobStore {
       if (global !== null) await this.link(name, digest);
       return { digest, size };
     }
-    return { digest, size: (await this.startFlight(route, name, digest)).size };
+    const locks = this.proxy.sharedLocks;
+    if (!locks) return { digest, size: (await this.startFlight(route, name, digest)).size };
+    return this.startShared(locks, route, name, digest);
+  }
+
+  /**
+   * Under http.workers: the download happens in the worker holding the blob's lock across
+   * workers, held until the blob is stored; a worker that gets the lock after it finds the
+   * blob stored and serves it from there.
+   */
+  private startShared(locks: Locks, route: Route, name: string, digest: Digest): Promise<BlobInfo> {
+    return new Promise<BlobInfo>((resolve, reject) => {
+      void locks
+        .run(`proxy-blob:${digest.value}`, async () => {
+          try {
+            const pending = this.flights.get(digest.value);
+            const stored = pending ? null : await this.statGlobal(digest);
+            if (pending || stored !== null) {
+              if (stored !== null) await this.link(name, digest);
+              return resolve({ digest, size: stored ?? (await pending!).size });
+            }
+            const flight = await this.startFlight(route, name, digest);
+            resolve({ digest, size: flight.size });
+            // Held until stored or failed: other workers then read storage (or try again).
+            await flight.done.catch(() => undefined);
+          } catch (err) {
+            reject(err);
+          }
+        })
+        .catch(reject);
+    });
   }
 
   /** Stored bytes, else the live download's stream, else the stored bytes once it is done. */
@@ -79,9 +113,15 @@ export class ProxyBlobStore extends BlobStore {
   }
 
   /** Mounting into a mirrored repository is a write: refused. */
-  override mount(name: string, from: string, digest: Digest): Promise<BlobInfo | null> {
+  override mount(name: string, from: string, digest: Digest, origin?: Origin): Promise<BlobInfo | null> {
     denyWrite(this.proxy, name);
-    return super.mount(name, from, digest);
+    return super.mount(name, from, digest, origin);
+  }
+
+  /** So is an anonymous mount into one. */
+  override mountAny(name: string, digest: Digest, candidates: () => Promise<readonly string[]>, origin?: Origin): Promise<BlobInfo | null> {
+    denyWrite(this.proxy, name);
+    return super.mountAny(name, digest, candidates, origin);
   }
 
   /** Deleting from a mirrored repository is refused too. */

@@ -6,10 +6,12 @@
  * digest when asked for. When the upstream is down, slow or rate-limiting, a cached tag is
  * served stale with a `Warning`.
  */
+import type { EventBus } from '../events/bus.js';
+import type { Origin } from '../events/events.js';
 import { ManifestInvalidError, ManifestUnknownError } from '../registry/errors.js';
 import { digestOf } from '../registry/hashing.js';
 import { writeLink } from '../registry/links.js';
-import { ManifestService, type StoredManifest } from '../registry/manifests.js';
+import { ManifestService, type ManifestOptions, type PutOptions, type PutResult, type StoredManifest } from '../registry/manifests.js';
 import { parseManifest } from '../registry/manifest-parse.js';
 import { MANIFEST_TYPES } from '../registry/media-types.js';
 import * as paths from '../registry/paths.js';
@@ -35,19 +37,18 @@ export class ProxyManifestService extends ManifestService {
     private readonly store: StorageDriver,
     private readonly blobStore: BlobStore,
     private readonly tagService: TagService,
+    events: EventBus,
     private readonly proxy: ProxyService,
+    options: ManifestOptions = {},
   ) {
-    super(store, blobStore, tagService);
+    super(store, blobStore, tagService, events, options);
   }
 
   /** Local first; upstream on a miss or an expired tag; stale on an upstream outage. */
   override async get(name: string, ref: Reference): Promise<StoredManifest> {
     const route = this.proxy.route(name);
     if (!route) return super.get(name, ref);
-    const local = await super.get(name, ref).catch((err: unknown) => {
-      if (err instanceof ManifestUnknownError) return null;
-      throw err;
-    });
+    const local = await this.stored(name, ref);
     if (ref.kind === 'digest') {
       if (local) this.proxy.hit(route, `${name}@${ref.digest.value}`);
       return local ?? this.fetch(route, name, ref.digest);
@@ -67,6 +68,14 @@ export class ProxyManifestService extends ManifestService {
     // Counted and flagged per request, so each response that shares the check gets its Warning.
     if (outage) this.proxy.stale(route, key, outage);
     return manifest;
+  }
+
+  /** The manifest as stored here; null when this registry does not hold it. */
+  private stored(name: string, ref: Reference): Promise<StoredManifest | null> {
+    return super.get(name, ref).catch((err: unknown) => {
+      if (err instanceof ManifestUnknownError) return null;
+      throw err;
+    });
   }
 
   /** Recheck a tag upstream (HEAD), fetch a changed digest, or fall back to the stale copy. */
@@ -96,15 +105,15 @@ export class ProxyManifestService extends ManifestService {
   }
 
   /** Pushing into a mirrored repository is refused. */
-  override put(name: string, ref: Reference, body: Buffer, contentType?: string): Promise<StoredManifest> {
+  override put(name: string, ref: Reference, body: Buffer, options?: PutOptions): Promise<PutResult> {
     denyWrite(this.proxy, name);
-    return super.put(name, ref, body, contentType);
+    return super.put(name, ref, body, options);
   }
 
   /** Deleting from a mirrored repository is refused. */
-  override delete(name: string, ref: Reference): Promise<void> {
+  override delete(name: string, ref: Reference, origin?: Origin): Promise<void> {
     denyWrite(this.proxy, name);
-    return super.delete(name, ref);
+    return super.delete(name, ref, origin);
   }
 
   /** The digest a tag points to upstream (HEAD; a GET only if the upstream omits the digest). */
@@ -126,7 +135,16 @@ export class ProxyManifestService extends ManifestService {
     const key = `${name}@${digest.value}`;
     const pending = this.inflight.get(key);
     if (pending) return pending;
-    const p = this.fetchOnce(route, name, digest).finally(() => this.inflight.delete(key));
+    const locks = this.proxy.sharedLocks;
+    // Under http.workers, one worker fetches; a worker that gets the lock after it finds the
+    // manifest stored (as for blobs, proxy-blobs.ts).
+    const fetching = locks
+      ? locks.run(
+          `proxy-manifest:${key}`,
+          async () => (await this.stored(name, { kind: 'digest', digest })) ?? this.fetchOnce(route, name, digest),
+        )
+      : this.fetchOnce(route, name, digest);
+    const p = fetching.finally(() => this.inflight.delete(key));
     this.inflight.set(key, p);
     return p;
   }
@@ -149,7 +167,7 @@ export class ProxyManifestService extends ManifestService {
     if (actual.value !== digest.value) {
       throw new UpstreamUnavailableError('upstream manifest does not match its digest', { expected: digest.value, actual: actual.value });
     }
-    const parsed = parseManifest(body, res.headers.get('content-type') ?? undefined);
+    const parsed = await parseManifest(body, res.headers.get('content-type') ?? undefined);
     // Verified by digest: stored like a pushed manifest, without requiring its blobs (they come on demand).
     if ((await this.blobStore.statGlobal(digest)) === null) await this.store.putContent(paths.blobData(digest), body);
     await writeLink(this.store, paths.revisionLink(name, digest), digest);

@@ -1,18 +1,24 @@
 /**
  * What the caching decorators share: routing, one upstream client per upstream, stats,
- * pull times for eviction, the loop guard and the `Warning` for stale content.
+ * tag check and pull times (shared with the other workers under http.workers), the loop
+ * guard and the `Warning` for stale content.
  */
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
-import { currentContext, setResponseHeader } from './context.js';
+import { currentContext, requestLogFields, setResponseHeader } from './context.js';
 import { MirrorReadOnlyError, ProxyLoopError, UpstreamRateLimitedError, UpstreamUnavailableError } from './errors.js';
 import { Router, type Route } from './routing.js';
-import { ProxyStats } from './stats.js';
+import { shareTimes, TimeMap, type ProxyPeers } from './shared-times.js';
+import { COUNT_KEYS, ProxyStats, type UpstreamStats } from './stats.js';
 import { UpstreamClient } from './upstream-client.js';
+import type { Locks } from '../registry/keyed-lock.js';
 
 /** RFC 7234's "Response is Stale" warning, as Distribution-compatible clients expect it. */
 export const STALE_WARNING = '110 - "Response is Stale: upstream unavailable, served from cache"';
+
+/** What snapshot() and totals() report per upstream. */
+export type UpstreamSnapshot = { url: string; prefix: string; breaker: string } & UpstreamStats;
 
 /** Shared state and helpers of the pull-through cache. */
 export class ProxyService {
@@ -22,9 +28,12 @@ export class ProxyService {
   readonly viaToken = `berth-${randomBytes(6).toString('hex')}`;
   private readonly clients = new Map<string, UpstreamClient>();
   /** Last pull (ms) per "repo@digest" and "repo:tag"; eviction falls back to file times. */
-  readonly pulled = new Map<string, number>();
+  readonly pulled = new TimeMap();
   /** When a cached tag was last confirmed upstream, per "repo:tag". */
-  readonly checked = new Map<string, number>();
+  readonly checked = new TimeMap();
+  /** Under http.workers: locks across the workers, so one of them downloads a blob (set by startServer). */
+  sharedLocks: Locks | undefined;
+  #peers: ProxyPeers | undefined;
 
   constructor(
     readonly config: Config,
@@ -79,25 +88,53 @@ export class ProxyService {
   miss(route: Route, key: string, what: string): void {
     this.stats.of(route.upstream.name).misses++;
     this.pulled.set(key, Date.now());
-    this.log.info('proxy miss', { upstream: route.upstream.name, remote: route.remote, what });
+    this.log.info('proxy miss', { upstream: route.upstream.name, remote: route.remote, what, ...requestLogFields() });
   }
 
   /** Serve stale content: count it, log why, and set the Warning header. */
   stale(route: Route, key: string, err: unknown): void {
     this.stats.of(route.upstream.name).stale++;
     this.pulled.set(key, Date.now());
-    this.log.warn('proxy serving stale content', { upstream: route.upstream.name, remote: route.remote, error: (err as Error).message });
+    this.log.warn('proxy serving stale content', {
+      upstream: route.upstream.name,
+      remote: route.remote,
+      error: (err as Error).message,
+      ...requestLogFields(),
+    });
     setResponseHeader('Warning', STALE_WARNING);
   }
 
-  /** Every upstream's counters and breaker state. */
-  snapshot(): Record<string, unknown> {
+  /**
+   * Under http.workers: share `checked` and `pulled` with the other workers (so a tag's TTL and
+   * eviction's pull times hold across them) and let them read this worker's counters.
+   */
+  shareWith(peers: ProxyPeers): void {
+    this.#peers = peers;
+    shareTimes(this.checked, this.pulled, peers);
+    peers.onStats(() => this.stats.counts());
+  }
+
+  /** This process's counters and breaker state, per upstream. */
+  snapshot(): Record<string, UpstreamSnapshot> {
     return Object.fromEntries(
       this.config.proxy.upstreams.map((u) => [
         u.name,
         { url: u.url, prefix: u.prefix, breaker: this.clients.get(u.name)!.breaker.state, ...this.stats.of(u.name) },
       ]),
     );
+  }
+
+  /** snapshot() with the counters summed over every worker (breaker and rate limit stay this worker's). */
+  async totals(): Promise<Record<string, UpstreamSnapshot>> {
+    const others = this.#peers ? await this.#peers.stats() : [];
+    const snap = this.snapshot();
+    for (const counts of others) {
+      for (const [name, c] of Object.entries(counts)) {
+        const s = snap[name];
+        if (s) for (const k of COUNT_KEYS) s[k] += c[k] ?? 0;
+      }
+    }
+    return snap;
   }
 }
 

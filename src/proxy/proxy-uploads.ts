@@ -1,4 +1,5 @@
 /** The upload service decorator: no upload session may start in a mirrored repository. */
+import type { EventBus } from '../events/bus.js';
 import { UploadService, type UploadStatus } from '../registry/uploads.js';
 import type { BlobStore } from '../registry/blobs.js';
 import type { RunningHashes } from '../registry/hash-state.js';
@@ -11,9 +12,10 @@ export class ProxyUploadService extends UploadService {
     driver: StorageDriver,
     blobs: BlobStore,
     hashes: RunningHashes,
+    events: EventBus,
     private readonly proxy: ProxyService,
   ) {
-    super(driver, blobs, hashes);
+    super(driver, blobs, hashes, events);
   }
 
   /** Open a session, unless the repository mirrors an upstream. */

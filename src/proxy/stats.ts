@@ -20,6 +20,19 @@ export interface UpstreamStats {
   rateLimit: RateLimit | null;
 }
 
+/** The counters of one upstream alone (what adds up across workers). */
+export type UpstreamCounts = Omit<UpstreamStats, 'rateLimit'>;
+
+/** The names of the counters, for sums. */
+export const COUNT_KEYS = [
+  'hits',
+  'misses',
+  'stale',
+  'upstreamRequests',
+  'upstreamBytes',
+  'errors',
+] as const satisfies readonly (keyof UpstreamCounts)[];
+
 /** The counters of every upstream, by upstream name. */
 export class ProxyStats {
   private readonly byUpstream = new Map<string, UpstreamStats>();
@@ -32,5 +45,12 @@ export class ProxyStats {
       this.byUpstream.set(upstream, s);
     }
     return s;
+  }
+
+  /** A copy of every upstream's counters (without the rate limit), for the other workers. */
+  counts(): Record<string, UpstreamCounts> {
+    return Object.fromEntries(
+      [...this.byUpstream].map(([name, s]) => [name, Object.fromEntries(COUNT_KEYS.map((k) => [k, s[k]])) as UpstreamCounts]),
+    );
   }
 }
