@@ -38,9 +38,12 @@ export interface Received {
 export class Client {
   readonly agent: Agent;
   readonly base: URL;
+  /** Headers sent with every request (e.g. a bearer token); a request's own headers win. */
+  readonly defaults: OutgoingHttpHeaders;
 
-  constructor(baseUrl: string, maxSockets: number) {
+  constructor(baseUrl: string, maxSockets: number, defaults: OutgoingHttpHeaders = {}) {
     this.base = new URL(baseUrl);
+    this.defaults = defaults;
     if (this.base.hostname !== '127.0.0.1') throw new Error(`bench targets must be 127.0.0.1, not ${this.base.hostname}`);
     this.agent = new Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
   }
@@ -55,7 +58,7 @@ export class Client {
   /** Send one request and read its response. */
   send(s: Sent): Promise<Received> {
     const url = this.resolve(s.path);
-    const headers: OutgoingHttpHeaders = { ...s.headers };
+    const headers: OutgoingHttpHeaders = { ...this.defaults, ...s.headers };
     if (Buffer.isBuffer(s.body) && headers['content-length'] === undefined && headers['Content-Length'] === undefined) {
       headers['Content-Length'] = s.body.length;
     }

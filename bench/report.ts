@@ -70,6 +70,7 @@ export function renderText(r: Report): string {
     'Distr. p50/p99 ms',
     'errors B/D',
     'peak RSS MiB B/D',
+    'CPU ms/op B/D',
   ];
   const body = r.rows.map((row) => [
     row.row,
@@ -81,6 +82,7 @@ export function renderText(r: Report): string {
     latency(row.distribution),
     `${row.berth.errors} / ${row.distribution.errors}`,
     `${num(row.berth.peakRssMiB)} / ${num(row.distribution.peakRssMiB)}`,
+    `${num(row.berth.cpuMsPerOp)} / ${num(row.distribution.cpuMsPerOp)}`,
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const fmt = (cells: string[]) =>

@@ -3,6 +3,7 @@
  * /proc/PID/status every 50 ms, combined with VmHWM after resetting it (clear_refs 5) at the start.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { processTree } from './cpu.js';
 
 /** VmRSS and VmHWM of a process in MiB (0 when unreadable). */
 export function memoryOf(pid: number): { rssMiB: number; hwmMiB: number } {
@@ -20,6 +21,7 @@ export class RssProbe {
   #timer: NodeJS.Timeout | undefined;
   #peak = 0;
   #hwmReset = false;
+  #pids: number[] = [];
 
   constructor(readonly pid: number) {}
 
@@ -31,9 +33,12 @@ export class RssProbe {
     } catch {
       this.#hwmReset = false;
     }
-    this.#peak = memoryOf(this.pid).rssMiB;
+    // Under http.workers the server is several processes: their RSS adds up.
+    this.#pids = processTree(this.pid);
+    const total = (): number => this.#pids.reduce((n, p) => n + memoryOf(p).rssMiB, 0);
+    this.#peak = total();
     this.#timer = setInterval(() => {
-      this.#peak = Math.max(this.#peak, memoryOf(this.pid).rssMiB);
+      this.#peak = Math.max(this.#peak, total());
     }, 50);
   }
 
@@ -43,7 +48,8 @@ export class RssProbe {
     const now = memoryOf(this.pid);
     this.#peak = Math.max(this.#peak, now.rssMiB);
     // Without a reset, VmHWM is the peak since the process started: not this scenario's.
-    if (this.#hwmReset) this.#peak = Math.max(this.#peak, now.hwmMiB);
+    // (One process only: the sum of several high-water marks was never resident at once.)
+    if (this.#hwmReset && this.#pids.length === 1) this.#peak = Math.max(this.#peak, now.hwmMiB);
     return this.#peak;
   }
 }

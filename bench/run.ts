@@ -13,6 +13,7 @@ import { machineInfo } from './machine.js';
 import type { Report, Row } from './report.js';
 import { pairRow, renderJson, renderText } from './report.js';
 import { RssProbe } from './rss.js';
+import { treeCpuSeconds } from './cpu.js';
 import { allScenarios } from './scenarios/index.js';
 import type { Ctx, Measure, Scenario } from './scenarios/types.js';
 import { emptyMeasure } from './scenarios/types.js';
@@ -63,9 +64,15 @@ async function runOn(s: Scenario, t: Target, ctx: Ctx): Promise<Measure[]> {
   }
   const probe = new RssProbe(t.pid);
   probe.start();
+  const cpuBefore = treeCpuSeconds(t.pid);
   let measures: Measure[];
   try {
     measures = await s.run(t, ctx);
+    // CPU of the server and its workers over the scenario, per operation of all its rows
+    // (the workers scenario fills its own, per row, from the servers it starts).
+    const cpu = treeCpuSeconds(t.pid) - cpuBefore;
+    const ops = measures.reduce((n, m) => n + (m.ops ?? 0), 0);
+    for (const m of measures) if (m.cpuMsPerOp === undefined && ops > 0 && s.name !== 'workers') m.cpuMsPerOp = (cpu * 1000) / ops;
   } catch (err) {
     const msg = `run failed: ${(err as Error).message}`;
     measures = s.rows.map((r, i) => emptyMeasure(r, i === 0 ? 1 : 0, i === 0 ? [msg] : []));

@@ -25,6 +25,8 @@ export interface Target {
   /** host:port, as in image references. */
   host: string;
   pid: number;
+  /** Headers every client of the bench sends to it (the auth scenario's bearer token). */
+  headers?: Record<string, string>;
   /** Whether the process is still running. */
   alive(): boolean;
   /** The last `max` characters of its log. */
@@ -76,8 +78,11 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Start Berth from dist/ with filesystem storage under `dir`/data. */
-export async function startBerth(repoRoot: string, dir: string): Promise<Target> {
+/**
+ * Start Berth from dist/ with filesystem storage under `dir`/data; `workers` sets http.workers
+ * (default: auto); `extraEnv` adds BERTH_* settings (the auth scenario's accounts).
+ */
+export async function startBerth(repoRoot: string, dir: string, workers?: number, extraEnv: Record<string, string> = {}): Promise<Target> {
   const main = join(repoRoot, 'dist', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build`);
   const port = await freePort();
@@ -91,6 +96,8 @@ export async function startBerth(repoRoot: string, dir: string): Promise<Target>
     BERTH_STORAGE_FILESYSTEM_ROOTDIRECTORY: data,
     BERTH_STORAGE_DELETE_ENABLED: 'true',
     BERTH_LOG_LEVEL: 'warn',
+    ...(workers === undefined ? {} : { BERTH_HTTP_WORKERS: String(workers) }),
+    ...extraEnv,
   });
   // Run it as the `berth` bin would: with the node flags of its shebang line.
   const shebang = (await readFile(main, 'utf8')).split('\n', 1)[0]!;
@@ -188,7 +195,8 @@ async function launch(
     try {
       const res = await fetch(`${target.url}/v2/`, { signal: AbortSignal.timeout(2_000) });
       await res.arrayBuffer();
-      if (res.status === 200) return target;
+      // 401: up, with auth on (the challenge is its answer to an anonymous GET /v2/).
+      if (res.status === 200 || res.status === 401) return target;
     } catch {
       // not listening yet
     }

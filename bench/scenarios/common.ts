@@ -4,9 +4,9 @@ import { runLoad } from '../load.js';
 import type { Target } from '../servers.js';
 import { rateMeasure, type Ctx, type Measure } from './types.js';
 
-/** Run `fn` with a client of `sockets` connections to `t`, closed afterwards. */
+/** Run `fn` with a client of `sockets` connections to `t` (sending its headers), closed afterwards. */
 export async function withClient<T>(t: Target, sockets: number, fn: (c: Client) => Promise<T>): Promise<T> {
-  const c = new Client(t.url, sockets);
+  const c = new Client(t.url, sockets, t.headers);
   try {
     return await fn(c);
   } finally {

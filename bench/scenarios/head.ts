@@ -5,7 +5,9 @@ import { expectDigestHeader, expectHeader, expectStatus } from '../verify.js';
 import { timedRate, withClient } from './common.js';
 import type { Scenario } from './types.js';
 
-const REPO = 'bench/head';
+/** Repository of the head-blob blobs. */
+export const HEAD_REPO = 'bench/head';
+const REPO = HEAD_REPO;
 const ROW = { row: 'head-blob', unit: 'req/s' };
 
 /** head-blob (req/s, p50/p99). */

@@ -1,4 +1,5 @@
 /** Every scenario, in the order they run (pull-large reads what push-large wrote). */
+import { authScenario } from './auth.js';
 import { dockerScenario } from './docker.js';
 import { catalog, tagsList } from './listing.js';
 import { headBlob } from './head.js';
@@ -7,6 +8,7 @@ import { mixed } from './mixed.js';
 import { pullLarge } from './pull.js';
 import { pushChunked, pushLarge, pushSmall } from './push.js';
 import type { Scenario } from './types.js';
+import { workersScenario } from './workers.js';
 
 /** The scenario list; `dockerStateDir` is the private dockerd's state folder. */
 export function allScenarios(dockerStateDir: string): Scenario[] {
@@ -21,6 +23,8 @@ export function allScenarios(dockerStateDir: string): Scenario[] {
     tagsList,
     catalog,
     mixed,
+    workersScenario,
+    authScenario,
     dockerScenario(dockerStateDir),
   ];
 }

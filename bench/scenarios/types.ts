@@ -21,6 +21,8 @@ export interface Measure {
   errorSamples: string[];
   /** Why the row was not measured (e.g. "skipped: no docker"). */
   skipped?: string;
+  /** CPU milliseconds the server (all its processes) spent per operation (filled in by the runner). */
+  cpuMsPerOp?: number;
   /** Peak RSS of the server during the scenario, MiB (filled in by the runner). */
   peakRssMiB?: number;
 }
