@@ -7,6 +7,23 @@
 import { z } from 'zod';
 import { authSchema, tlsSchema } from './security-schema.js';
 import { proxySchema } from './proxy-schema.js';
+import { databaseSchema, projectsSchema } from './database-schema.js';
+import { auditSchema, importSchema } from './index-schema.js';
+import {
+  debugSchema,
+  drainTimeout,
+  headersSchema,
+  healthSchema,
+  listenAddr,
+  logFieldsSchema,
+  readonlySchema,
+  trustedProxiesSchema,
+  workersSchema,
+} from './ops-schema.js';
+import { gcSchema, uploadPurgingSchema } from './maintenance-schema.js';
+import { uiSchema } from './ui-schema.js';
+import { apiSchema } from './api-schema.js';
+import { indexesSchema } from './validation-schema.js';
 
 const filesystem = z.object({ rootdirectory: z.string().min(1).default('./data') }).strict();
 const inmemory = z.object({}).strict();
@@ -95,6 +112,8 @@ const storage = z
      * restart continues. `auto`: storage on s3, memory on disk.
      */
     hashstate: z.enum(['auto', 'storage', 'memory']).default('auto'),
+    /** Distribution's maintenance switches (readonly: ops-schema.ts; uploadpurging: maintenance-schema.ts). */
+    maintenance: z.object({ readonly: readonlySchema, uploadpurging: uploadPurgingSchema }).strict().default({}),
   })
   .strict()
   .default({})
@@ -110,16 +129,21 @@ const storage = z
 
 const http = z
   .object({
-    addr: z
-      .string()
-      .regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]*):\d{1,5}$/, 'must be HOST:PORT or :PORT')
-      .default(':5000'),
+    addr: listenAddr.default(':5000'),
     /** External base URL (scheme://host[:port]) used in Location headers when set. */
     host: z.string().url().optional(),
     /** Emit relative Location headers (Distribution's http.relativeurls). */
     relativeurls: z.boolean().default(false),
+    /** Peers whose X-Forwarded-* headers are believed (ops-schema.ts); none by default. */
+    trustedproxies: trustedProxiesSchema,
     /** Serve HTTPS (see security-schema.ts). */
     tls: tlsSchema.optional(),
+    /** Metrics and health on another address; draining on SIGTERM; extra response headers (ops-schema.ts). */
+    debug: debugSchema,
+    draintimeout: drainTimeout,
+    headers: headersSchema,
+    /** Server processes on the one port (ops-schema.ts). */
+    workers: workersSchema,
   })
   .strict()
   .default({});
@@ -131,6 +155,7 @@ const log = z
       .object({ disabled: z.boolean().default(true) })
       .strict()
       .default({}),
+    fields: logFieldsSchema,
   })
   .strict()
   .default({});
@@ -145,6 +170,7 @@ const validation = z
           .int()
           .positive()
           .default(4 * 1024 * 1024),
+        indexes: indexesSchema,
       })
       .strict()
       .default({}),
@@ -170,6 +196,14 @@ export const configSchema = z
     validation,
     auth: authSchema,
     proxy: proxySchema,
+    database: databaseSchema,
+    projects: projectsSchema,
+    audit: auditSchema,
+    import: importSchema,
+    health: healthSchema,
+    ui: uiSchema,
+    api: apiSchema,
+    gc: gcSchema,
   })
   .strict();
 

@@ -40,6 +40,8 @@ const rule = z
     actions: actions.default(['pull']),
     /** Also grants registry:catalog:* (listing every repository). */
     catalog: z.boolean().default(false),
+    /** Also grants registry:berth:* (everything under /_berth, such as the proxy's statistics). */
+    operations: z.boolean().default(false),
   })
   .strict();
 
@@ -54,8 +56,13 @@ const user = z
 /** `auth.token.server`: the built-in Docker token server. */
 const tokenServer = z
   .object({
-    /** PEM private key (RSA → RS256, EC P-256 → ES256) that signs tokens. */
-    key: z.string().min(1),
+    /**
+     * PEM private key (RSA → RS256, EC P-256 → ES256) that signs tokens. Without it, a P-256
+     * key is generated on first start and kept in the metadata database (shared by replicas).
+     */
+    key: z.string().min(1).optional(),
+    /** Users, projects, roles and robot accounts from the metadata database (README: Accounts). */
+    accounts: z.boolean().default(false),
     /** Seconds a token is valid (at least 60). */
     expiration: z.number().int().min(60).default(300),
     /** Seconds a refresh token (docker login's identity token) is valid. */
@@ -97,9 +104,24 @@ const token = z
     }
   });
 
+/**
+ * `auth.accounts: true` (BERTH_AUTH_ACCOUNTS=true) is the one line that turns accounts on: it
+ * stands for `auth.token.server.accounts: true`, with every other token setting at its default
+ * unless `auth.token` sets it.
+ */
+function expandAccounts(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || (raw as Record<string, unknown>)['accounts'] !== true) return raw;
+  const auth = raw as Record<string, unknown>;
+  const token = typeof auth['token'] === 'object' && auth['token'] !== null ? (auth['token'] as Record<string, unknown>) : {};
+  const server = typeof token['server'] === 'object' && token['server'] !== null ? (token['server'] as Record<string, unknown>) : {};
+  return { ...auth, token: { ...token, server: { ...server, accounts: true } } };
+}
+
 /** `auth`: at most one mode (none when absent), plus the failed-login limiter. */
-export const authSchema = z
+const authObject = z
   .object({
+    /** Shorthand for token.server.accounts (see expandAccounts). */
+    accounts: z.boolean().optional(),
     none: z.object({}).strict().nullable().optional(),
     htpasswd: z
       .object({ realm: z.string().min(1).default('berth'), path: z.string().min(1) })
@@ -122,8 +144,11 @@ export const authSchema = z
     if (modes.length > 1) ctx.addIssue({ code: 'custom', message: `only one auth mode may be configured, got ${modes.join(', ')}` });
   });
 
+/** The `auth` section. */
+export const authSchema = z.preprocess(expandAccounts, authObject);
+
 /** The validated `auth` section. */
-export type AuthConfig = z.output<typeof authSchema>;
+export type AuthConfig = z.output<typeof authObject>;
 /** The validated `auth.token` section. */
 export type TokenConfig = NonNullable<AuthConfig['token']>;
 /** The validated `auth.token.server` section. */

@@ -1,6 +1,7 @@
 /** What every /v2 handler receives: the request, the response, parsed path parts, dependencies. */
 import type { Request, Response } from 'express';
-import type { AccessController } from '../auth/controller.js';
+import type { AccessController, Visibility } from '../auth/controller.js';
+import type { Origin } from '../events/events.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import type { ProxyService } from '../proxy/proxy-service.js';
@@ -15,6 +16,8 @@ export interface Deps {
   auth: AccessController;
   /** The pull-through cache, when enabled. */
   proxy?: ProxyService;
+  /** Filters the catalog by what the caller may pull (accounts on); absent: every repository. */
+  visibility?: Visibility;
 }
 
 /** Parsed path parameters of a matched route. */
@@ -31,6 +34,8 @@ export interface Ctx {
   res: Response;
   params: Params;
   deps: Deps;
+  /** Who made the request (for the events the registry announces). */
+  origin: Origin;
 }
 
 /** A route handler: parse, call one service method, respond or throw. */

@@ -181,6 +181,8 @@ export interface RunningRegistry {
   log(): Promise<string>;
   /** Stop the process (TERM, then KILL after 10 s); idempotent. */
   stop(): Promise<void>;
+  /** Send the process a signal (SIGHUP re-reads Berth's run-time switches). */
+  signal(name: NodeJS.Signals): void;
 }
 
 /** Options for startBerth(). */
@@ -378,6 +380,7 @@ async function launch(spec: LaunchSpec): Promise<RunningRegistry> {
     logFile: spec.logFile,
     log,
     stop,
+    signal: (name) => void child.kill(name),
   };
 
   const deadline = Date.now() + spec.readyTimeoutMs;

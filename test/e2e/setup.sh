@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Berth e2e environment: installs the real clients if missing and starts a private dockerd.
+# Berth e2e environment: installs the real clients (and Chromium) if missing and starts a private dockerd.
 #
 # Sourced by test/e2e/run.sh (exports DOCKER_HOST, E2E_DOCKER, E2E_STATE_DIR and defines
 # e2e_teardown), or run directly (`bash test/e2e/setup.sh`) to leave a dockerd running and print
@@ -11,7 +11,8 @@
 # docker.io client matching the daemon), E2E_DOCKERD_TIMEOUT (seconds, default 60).
 # Note: no variable here starts with BERTH_, because Berth reads every BERTH_* as configuration.
 
-E2E_PACKAGES=(docker.io skopeo docker-registry busybox-static)
+# chromium: Debian's browser for the web UI tests (playwright-core drives it; never a downloaded one).
+E2E_PACKAGES=(docker.io skopeo docker-registry busybox-static chromium)
 
 e2e_log() { printf '[e2e-setup] %s\n' "$*" >&2; }
 
@@ -29,7 +30,8 @@ e2e_install() {
   local missing
   missing=$(e2e_missing_packages)
   if [[ -z "$missing" ]] && [[ -x /usr/sbin/dockerd || -n "$(command -v dockerd)" ]] \
-    && command -v skopeo >/dev/null && [[ -x /usr/bin/docker-registry ]] && [[ -x /bin/busybox ]]; then
+    && command -v skopeo >/dev/null && [[ -x /usr/bin/docker-registry ]] && [[ -x /bin/busybox ]] \
+    && [[ -x /usr/bin/chromium ]]; then
     return 0
   fi
   e2e_log "installing: ${E2E_PACKAGES[*]} (missing: $(echo $missing))"

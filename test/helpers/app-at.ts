@@ -8,14 +8,14 @@ import type { App } from '../../src/http/app.js';
 import { parseConfig } from '../../src/config/load.js';
 import { createApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/log.js';
-import { createRegistry } from '../../src/registry/registry.js';
+import { createRegistry, registryOptions } from '../../src/registry/registry.js';
 import { createDriver } from '../../src/storage/factory.js';
 
 /** A fresh app serving `root` with the filesystem driver; `raw` is merged into the config. */
 export function appAt(root: string, raw: Record<string, unknown> = {}): App {
   const rawStorage = (raw['storage'] ?? {}) as Record<string, unknown>;
   const config = parseConfig({ ...raw, storage: { filesystem: { rootdirectory: root }, ...rawStorage } });
-  return createApp({ config, registry: createRegistry(createDriver(config.storage), config.storage), log: createLogger('error') });
+  return createApp({ config, registry: createRegistry(createDriver(config.storage), registryOptions(config)), log: createLogger('error') });
 }
 
 /** Every file (not folder) under `dir`, relative to it, sorted; empty when `dir` is missing. */

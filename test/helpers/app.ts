@@ -7,7 +7,7 @@ import { parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { createApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/log.js';
-import { createRegistry } from '../../src/registry/registry.js';
+import { createRegistry, registryOptions, type Registry } from '../../src/registry/registry.js';
 import { createDriver } from '../../src/storage/factory.js';
 import type { StorageDriver } from '../../src/storage/driver.js';
 import { startS3rver, type TestS3 } from './s3rver.js';
@@ -17,6 +17,8 @@ export interface TestApp {
   app: App;
   config: Config;
   driver: StorageDriver;
+  /** The registry services behind the app (their event bus, for listeners in tests). */
+  registry: Registry;
   /** Filesystem root when storage is 'fs'. */
   root?: string;
   /** The S3 server when storage is 's3'. */
@@ -41,10 +43,11 @@ export async function makeApp(storage: TestStorage = 'memory', raw: Record<strin
   const config = parseConfig({ ...raw, storage: { ...driverSection, ...rawStorage } });
   const driver = createDriver(config.storage);
   await driver.check();
-  const app = createApp({ config, registry: createRegistry(driver, config.storage), log: createLogger('error') });
+  const registry = createRegistry(driver, registryOptions(config));
+  const app = createApp({ config, registry, log: createLogger('error') });
   const cleanup = async (): Promise<void> => {
     if (root) await rm(root, { recursive: true, force: true });
     if (s3) await s3.cleanup();
   };
-  return { app, config, driver, root, s3, cleanup };
+  return { app, config, driver, registry, root, s3, cleanup };
 }

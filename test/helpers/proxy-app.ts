@@ -5,7 +5,7 @@ import { createApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/log.js';
 import type { CacheEvictor } from '../../src/proxy/eviction.js';
 import { createProxy, type ProxyService } from '../../src/proxy/index.js';
-import { createRegistry } from '../../src/registry/registry.js';
+import { createRegistry, registryOptions } from '../../src/registry/registry.js';
 import { createDriver } from '../../src/storage/factory.js';
 import type { StorageDriver } from '../../src/storage/driver.js';
 
@@ -26,7 +26,7 @@ export function makeProxyApp(proxy: Record<string, unknown>): ProxyApp {
   const log = createLogger('error');
   const proxied = createProxy(config, log)!;
   const driver = createDriver(config.storage);
-  const registry = createRegistry(driver, config.storage, proxied.factories);
+  const registry = createRegistry(driver, registryOptions(config), proxied.factories);
   const app = createApp({ config, registry, log, proxy: proxied.proxy });
   return { app, proxy: proxied.proxy, driver, evictor: proxied.evictor(registry) };
 }
