@@ -46,7 +46,7 @@ export async function startServer(
   await driver.check();
   const ops = createOps(config, log);
   const proxied = createProxy(config, log);
-  const shared = cluster ? { peers: cluster.peers, locks: cluster.locks } : undefined;
+  const shared = cluster ? { peers: cluster.peers, locks: cluster.locks, pins: cluster.pins } : undefined;
   const registry = createRegistry(driver, { ...registryOptions(config), shared }, proxied?.factories);
   if (cluster && proxied) {
     proxied.proxy.sharedLocks = cluster.locks;

@@ -1,6 +1,7 @@
 /**
  * What the primary does for its workers: named locks (one upload writer, one upstream fetch
- * per blob), cache invalidation fanned out to every other worker and acknowledged before the
+ * per blob), the pins that keep a collector run in one worker off what a push in another relies
+ * on, cache invalidation fanned out to every other worker and acknowledged before the
  * writer's response, the choice of the one worker that runs scheduled jobs, metrics summed
  * over the workers (prom-client's AggregatorRegistry), the pull-through cache's tag checks,
  * pull times and failed logins passed on to every other worker, and answers gathered from the
@@ -10,6 +11,7 @@ import type { Worker } from 'node:cluster';
 import { AggregatorRegistry } from 'prom-client';
 import type { Logger } from '../log.js';
 import { NamedLocks } from './named-locks.js';
+import { PinBoard } from './pin-board.js';
 import { isBerthMessage, type FromPrimary, type FromWorker } from './protocol.js';
 
 /** How long a `gather` waits for the other workers: one that is stuck must not hang the asker. */
@@ -18,6 +20,7 @@ const GATHER_TIMEOUT_MS = 2000;
 /** The primary's coordination state for its workers. */
 export class Hub {
   readonly locks = new NamedLocks();
+  readonly pins = new PinBoard();
   readonly #workers = new Map<number, Worker>();
   /**
    * Workers that said hello: they handle `drop`. One still booting has no cache yet, and its
@@ -46,6 +49,7 @@ export class Hub {
     this.#workers.delete(id);
     this.#linked.delete(id);
     this.locks.releaseAll(id);
+    this.pins.releaseAll(id);
     for (const seq of [...this.#drops.keys()]) this.#acked(seq, id);
     if (this.#runner === id) this.#runner = undefined;
   }
@@ -89,6 +93,16 @@ export class Hub {
         // No ack either: a login never waits on IPC. The failure is sent before the 401 leaves,
         // so the others have it before the client's next attempt in practice.
         return this.#tellOthers(worker.id, msg);
+      case 'pin':
+        return this.pins.pin(worker.id, msg.digests, () => reply());
+      case 'unpin':
+        return this.pins.unpin(worker.id, msg.digests);
+      case 'gc-run':
+        return this.pins.run(worker.id, msg.begin);
+      case 'claim':
+        return reply(this.pins.claim(worker.id, msg.digest));
+      case 'claimed':
+        return this.pins.claimed(worker.id, msg.digest);
       case 'lease':
         this.#runner ??= worker.id;
         return reply(this.#runner === worker.id);

@@ -19,7 +19,11 @@ export type WorkerRequest =
   /** The metrics exposition summed over every worker. */
   | { berth: 'metrics'; id: number }
   /** Every other linked worker's answer to `what` (those that answer within a few seconds). */
-  | { berth: 'gather'; id: number; what: Gatherable };
+  | { berth: 'gather'; id: number; what: Gatherable }
+  /** Pin digests a push relies on (replied once no delete of them is in flight). */
+  | { berth: 'pin'; id: number; digests: readonly string[] }
+  /** May this worker's collector delete `digest` now (replied true or false). */
+  | { berth: 'claim'; id: number; digest: string };
 
 /** What a worker can be asked for by `gather`: the pull-through cache's counters. */
 export type Gatherable = 'proxy-stats';
@@ -38,7 +42,13 @@ export type WorkerNotice =
   /** The pull-through cache's tag checks and pull times changed here: tell every other worker (no ack). */
   | { berth: 'proxy-times'; update: TimesUpdate }
   /** A failed login here, counted by `limiter`: tell every other worker (no ack). */
-  | { berth: 'login-failed'; limiter: LimiterName; failure: LoginFailure };
+  | { berth: 'login-failed'; limiter: LimiterName; failure: LoginFailure }
+  /** Release one hold on each of these digests. */
+  | { berth: 'unpin'; digests: readonly string[] }
+  /** A collector run in this worker begins or ends. */
+  | { berth: 'gc-run'; begin: boolean }
+  /** The delete of `digest` this worker claimed is over. */
+  | { berth: 'claimed'; digest: string };
 
 /** Everything a worker sends. */
 export type FromWorker = WorkerRequest | WorkerNotice;

@@ -1,6 +1,6 @@
 /**
  * A worker's side of the cluster: requests to the primary over IPC, and what the registry
- * plugs in from it (cross-worker locks, the cache peers, the scheduler's lease, metrics
+ * plugs in from it (cross-worker locks and pins, the cache peers, the scheduler's lease, metrics
  * summed over the workers, the pull-through cache's shared times and summed counters, failed
  * logins shared by the limiters).
  */
@@ -10,7 +10,9 @@ import type { Lease } from '../ops/scheduler.js';
 import type { ProxyPeers, TimesUpdate } from '../proxy/shared-times.js';
 import type { UpstreamCounts } from '../proxy/stats.js';
 import { KeyedLock, type Locks } from '../registry/keyed-lock.js';
+import type { Pins } from '../registry/pins.js';
 import type { CachePeers } from '../storage/cache.js';
+import { SharedPins } from './shared-pins.js';
 import { isBerthMessage, type FromPrimary, type FromWorker, type Gatherable, type WorkerNotice, type WorkerRequest } from './protocol.js';
 
 type Request = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
@@ -55,6 +57,15 @@ export class PrimaryLink {
         }
       }),
   };
+
+  /** Pins held across the workers: a collector run in one spares what a push in another relies on. */
+  readonly pins: Pins = new SharedPins({
+    pin: async (digests) => void (await this.#request({ berth: 'pin', digests })),
+    unpin: (digests) => this.#tell({ berth: 'unpin', digests }),
+    run: (begin) => this.#tell({ berth: 'gc-run', begin }),
+    claim: async (digest) => (await this.#request({ berth: 'claim', digest })) === true,
+    claimed: (digest) => this.#tell({ berth: 'claimed', digest }),
+  });
 
   /** The other workers' storage caches. */
   readonly peers: CachePeers = {

@@ -43,8 +43,8 @@ export interface RegistryStorageOptions {
   hashstate: 'auto' | 'storage' | 'memory';
   /** Manifest validation (config `validation.manifests`); strict when absent. */
   manifests?: ManifestOptions;
-  /** Under http.workers: the other workers' caches and the cluster's upload locks (src/cluster). */
-  shared?: { peers: CachePeers; locks: Locks };
+  /** Under http.workers: the other workers' caches, the cluster's upload locks and its pins (src/cluster). */
+  shared?: { peers: CachePeers; locks: Locks; pins: Pins };
 }
 
 /** The registry settings a configuration asks for: its storage section and manifest validation. */
@@ -85,7 +85,7 @@ export function createRegistry(
     new ManifestService(driver, blobs, tags, events, manifestOptions);
   const uploads = factories.uploads?.(driver, blobs, hashes, events) ?? new UploadService(driver, blobs, hashes, events);
   blobs.guards = manifests.guards = uploads.guards = guards;
-  const pins = (blobs.pins = new Pins());
+  const pins = (blobs.pins = options.shared?.pins ?? new Pins());
   const catalog = new CatalogService(driver, driver);
   if (options.shared) uploads.lock = options.shared.locks;
   return {

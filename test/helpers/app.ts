@@ -7,7 +7,7 @@ import { parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { createApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/log.js';
-import { createRegistry, registryOptions, type Registry } from '../../src/registry/registry.js';
+import { createRegistry, registryOptions, type Registry, type RegistryStorageOptions } from '../../src/registry/registry.js';
 import { createDriver } from '../../src/storage/factory.js';
 import type { StorageDriver } from '../../src/storage/driver.js';
 import { startS3rver, type TestS3 } from './s3rver.js';
@@ -31,6 +31,18 @@ export type TestStorage = 'memory' | 'fs' | 's3';
 
 /** A fresh app; `raw` is merged into the config file content (Distribution-style keys). */
 export async function makeApp(storage: TestStorage = 'memory', raw: Record<string, unknown> = {}): Promise<TestApp> {
+  return makeApps(storage, raw, [undefined]).then(([t]) => t!);
+}
+
+/**
+ * One app per entry of `shared` over one storage, each with its own registry (and storage
+ * cache), as the workers of one Berth are; `shared` is what each takes from the cluster.
+ */
+export async function makeApps(
+  storage: TestStorage,
+  raw: Record<string, unknown>,
+  shared: RegistryStorageOptions['shared'][],
+): Promise<TestApp[]> {
   const root = storage === 'fs' ? await mkdtemp(join(tmpdir(), 'berth-test-')) : undefined;
   // The smallest part size, so multi-MiB test bodies already span several parts.
   const s3 = storage === 's3' ? await startS3rver() : undefined;
@@ -43,11 +55,13 @@ export async function makeApp(storage: TestStorage = 'memory', raw: Record<strin
   const config = parseConfig({ ...raw, storage: { ...driverSection, ...rawStorage } });
   const driver = createDriver(config.storage);
   await driver.check();
-  const registry = createRegistry(driver, registryOptions(config));
-  const app = createApp({ config, registry, log: createLogger('error') });
   const cleanup = async (): Promise<void> => {
     if (root) await rm(root, { recursive: true, force: true });
     if (s3) await s3.cleanup();
   };
-  return { app, config, driver, registry, root, s3, cleanup };
+  return shared.map((one) => {
+    const registry = createRegistry(driver, { ...registryOptions(config), shared: one });
+    const app = createApp({ config, registry, log: createLogger('error') });
+    return { app, config, driver, registry, root, s3, cleanup };
+  });
 }

@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import type { App } from '../../src/http/app.js';
 import { GarbageCollector, type GcSettings } from '../../src/ops/gc/collector.js';
-import type { Registry } from '../../src/registry/registry.js';
+import { PinBoard } from '../../src/cluster/pin-board.js';
+import { SharedPins } from '../../src/cluster/shared-pins.js';
+import { KeyedLock } from '../../src/registry/keyed-lock.js';
+import type { Registry, RegistryStorageOptions } from '../../src/registry/registry.js';
 import { digestOf, getBytes, type PushedImage } from './oci.js';
 
 /**
@@ -39,4 +42,29 @@ export async function pullImage(
 /** The status of GET /v2/NAME/manifests/REF. */
 export async function manifestStatus(app: App, name: string, ref: string, accept: string): Promise<number> {
   return (await request(app).get(`/v2/${name}/manifests/${ref}`).set('Accept', accept)).status;
+}
+
+/**
+ * What the workers of one Berth share, wired in this process for `count` registries: cache
+ * drops reach the others, one upload lock, and pins over one PinBoard (the primary's side of
+ * src/cluster/shared-pins.ts) reached directly instead of over IPC.
+ */
+export function sharedInProcess(count: number): NonNullable<RegistryStorageOptions['shared']>[] {
+  const board = new PinBoard();
+  const locks = new KeyedLock();
+  const drops: ((paths: readonly string[]) => void)[] = [];
+  return Array.from({ length: count }, (_, worker) => ({
+    locks,
+    peers: {
+      invalidate: async (paths) => drops.forEach((drop, other) => other !== worker && drop(paths)),
+      onInvalidate: (drop) => void (drops[worker] = drop),
+    },
+    pins: new SharedPins({
+      pin: (digests) => new Promise<void>((granted) => board.pin(worker, digests, granted)),
+      unpin: (digests) => board.unpin(worker, digests),
+      run: (begin) => board.run(worker, begin),
+      claim: async (digest) => board.claim(worker, digest),
+      claimed: (digest) => board.claimed(worker, digest),
+    }),
+  }));
 }
