@@ -84,7 +84,8 @@ export class CacheEvictor {
     }
     await this.collectBlobs(items, content, linked, result);
     if (result.tags + result.links + result.blobs > 0) this.log.info('proxy cache sweep', { ...result });
-    this.log.info('proxy stats', { upstreams: this.proxy.snapshot() });
+    // Under workers eviction runs in one of them: its line reports the counters of all.
+    this.log.info('proxy stats', { upstreams: await this.proxy.totals() });
     return result;
   }
 

@@ -8,7 +8,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import { parseConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/log.js';
+import { CacheEvictor } from '../../src/proxy/eviction.js';
 import { ProxyService } from '../../src/proxy/proxy-service.js';
+import { createRegistry, registryOptions } from '../../src/registry/registry.js';
+import { createDriver } from '../../src/storage/factory.js';
 import { shareTimes, TimeMap, type ProxyPeers, type TimesUpdate } from '../../src/proxy/shared-times.js';
 import type { UpstreamCounts } from '../../src/proxy/stats.js';
 
@@ -96,6 +99,28 @@ describe('proxy state shared across workers', () => {
     }
     await sleep(1100);
     assert.ok(one.pulled.get('hub/app@sha256:1'), 'the miss pull time reached the other worker with the batch');
+  });
+
+  it("eviction's 'proxy stats' line reports the counters summed over the workers", async () => {
+    const { a, b } = pair();
+    const [one, two] = [service(), service()];
+    one.shareWith(a);
+    two.shareWith(b);
+    one.stats.of('hub').hits += 3;
+    two.stats.of('hub').hits += 4;
+    two.stats.of('hub').misses += 1;
+    const lines: string[] = [];
+    const registry = createRegistry(createDriver(one.config.storage), registryOptions(one.config));
+    await new CacheEvictor(
+      registry.driver,
+      registry.manifests,
+      one,
+      createLogger('info', (l) => lines.push(l)),
+    ).sweep();
+    const line = lines
+      .map((l) => JSON.parse(l) as { msg: string; upstreams?: Record<string, { hits: number; misses: number }> })
+      .find((l) => l.msg === 'proxy stats');
+    assert.deepEqual([line?.upstreams?.['hub']?.hits, line?.upstreams?.['hub']?.misses], [7, 1]);
   });
 
   it('without peers (http.workers: 1) totals() is snapshot()', async () => {
