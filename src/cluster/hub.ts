@@ -20,7 +20,13 @@ const GATHER_TIMEOUT_MS = 2000;
 /** The primary's coordination state for its workers. */
 export class Hub {
   readonly locks = new NamedLocks();
-  readonly pins = new PinBoard();
+  readonly pins = new PinBoard(
+    (id, notice) => {
+      const worker = this.#workers.get(id);
+      if (worker) this.#send(worker, { berth: 'gc-active', ...notice });
+    },
+    () => this.#linked,
+  );
   readonly #workers = new Map<number, Worker>();
   /**
    * Workers that said hello: they handle `drop`. One still booting has no cache yet, and its
@@ -97,8 +103,12 @@ export class Hub {
         return this.pins.pin(worker.id, msg.digests, () => reply());
       case 'unpin':
         return this.pins.unpin(worker.id, msg.digests);
-      case 'gc-run':
-        return this.pins.run(worker.id, msg.begin);
+      case 'gc-begin':
+        return this.pins.begin(worker.id, msg.digests, () => reply());
+      case 'gc-forwarded':
+        return this.pins.forwarded(worker.id, msg.seq, msg.digests);
+      case 'gc-end':
+        return this.pins.end(worker.id);
       case 'claim':
         return reply(this.pins.claim(worker.id, msg.digest));
       case 'claimed':
@@ -112,7 +122,8 @@ export class Hub {
           (err: unknown) => reply(undefined, err instanceof Error ? err.message : String(err)),
         );
       case 'hello':
-        return void this.#linked.add(worker.id);
+        this.#linked.add(worker.id);
+        return this.pins.hello(worker.id);
       case 'ready':
         return;
     }

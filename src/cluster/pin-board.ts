@@ -1,11 +1,20 @@
 /**
  * The primary's table of pins under http.workers: the cross-worker half of src/registry/pins.ts.
- * A worker's push pins the digests it relies on here before it looks at them; a worker's
- * collector claims each digest here before deleting it. The primary handles one message at a
- * time, so a pin and a claim of one digest are ordered exactly as in one process: a claim
- * after a pin (or after any pin since a run began) is refused, and a pin after a claim waits
- * until that delete is done, so the push then sees the blob gone.
+ *
+ * While no collector run is in progress anywhere, a push pins only in its own worker (no IPC on
+ * the hot path). A run begins here: every worker is told, starts forwarding its pins to the
+ * primary, and sends the pins it already holds; only once all have does the run's mark phase
+ * start. From then until the last run ends, pins, releases and claims meet here, and the
+ * primary handles one message at a time, so they are ordered exactly as in one process: a
+ * claim after a pin (or after any pin since a run began) is refused, and a pin that comes
+ * while a delete is in flight waits until it is done, so the push then sees the blob gone.
  */
+
+/** What the primary tells a worker: whether runs are in progress; with `seq`, answer with the pins it holds. */
+export interface ActiveNotice {
+  active: boolean;
+  seq?: number;
+}
 
 /** Pins and deletes of every worker, kept in the primary. */
 export class PinBoard {
@@ -17,6 +26,61 @@ export class PinBoard {
   readonly #recent = new Set<string>();
   /** Deletes in flight: who claimed the digest, and the pins waiting for it. */
   readonly #deleting = new Map<string, { worker: number; waiters: (() => void)[] }>();
+  /** The workers being switched to forwarding (their pins not in yet), and the runs waiting for them. */
+  #switching: { seq: number; waiting: Set<number>; done: (() => void)[] } | undefined;
+  #seq = 0;
+
+  /**
+   * `tell` sends a worker a notice; `linked` lists the workers that serve (they get every
+   * notice; one that links later is told the state by `hello`).
+   */
+  constructor(
+    private readonly tell: (worker: number, notice: ActiveNotice) => void,
+    private readonly linked: () => Iterable<number>,
+  ) {}
+
+  /** Whether a run is in progress (or starting) anywhere. */
+  get active(): boolean {
+    return this.#runs.size > 0 || this.#switching !== undefined;
+  }
+
+  /** A worker links: it forwards its pins until told no run is in progress. */
+  hello(worker: number): void {
+    this.tell(worker, { active: this.active });
+  }
+
+  /**
+   * A run in `worker` begins; `digests` are the pins it held before. `ready` runs once every
+   * other worker forwards its pins and has sent those it held.
+   */
+  begin(worker: number, digests: readonly string[], ready: () => void): void {
+    this.#hold(worker, digests);
+    const wasActive = this.active;
+    this.#runs.set(worker, (this.#runs.get(worker) ?? 0) + 1);
+    if (this.#switching) return void this.#switching.done.push(ready);
+    if (wasActive) return ready();
+    const waiting = new Set([...this.linked()].filter((w) => w !== worker));
+    const seq = ++this.#seq;
+    this.#switching = { seq, waiting, done: [ready] };
+    for (const w of waiting) this.tell(w, { active: true, seq });
+    this.#switched();
+  }
+
+  /** `worker`'s answer to switching number `seq`: the pins it held. */
+  forwarded(worker: number, seq: number, digests: readonly string[]): void {
+    this.#hold(worker, digests);
+    if (this.#switching?.seq !== seq) return;
+    this.#switching.waiting.delete(worker);
+    this.#switched();
+  }
+
+  /** A run in `worker` ends; after the last one, workers stop forwarding. */
+  end(worker: number): void {
+    const n = (this.#runs.get(worker) ?? 0) - 1;
+    if (n > 0) this.#runs.set(worker, n);
+    else this.#runs.delete(worker);
+    this.#idle();
+  }
 
   /** Pin `digests` for `worker`; `granted` runs once no delete of them is in flight. */
   pin(worker: number, digests: readonly string[], granted: () => void): void {
@@ -24,17 +88,10 @@ export class PinBoard {
     const done = (): void => {
       if (--waiting === 0) granted();
     };
-    for (const d of digests) {
-      const by = this.#held.get(d) ?? new Map<number, number>();
-      by.set(worker, (by.get(worker) ?? 0) + 1);
-      this.#held.set(d, by);
-      if (this.#runs.size > 0) this.#recent.add(d);
-      const del = this.#deleting.get(d);
-      if (del) {
-        waiting++;
-        del.waiters.push(done);
-      }
-    }
+    this.#hold(worker, digests, () => {
+      waiting++;
+      return done;
+    });
     done();
   }
 
@@ -47,16 +104,8 @@ export class PinBoard {
       if (n > 1) by.set(worker, n - 1);
       else by.delete(worker);
       if (by.size === 0) this.#held.delete(d);
-      if (this.#runs.size > 0) this.#recent.add(d);
+      if (this.active) this.#recent.add(d);
     }
-  }
-
-  /** A collector run in `worker` begins (true) or ends (false). */
-  run(worker: number, begin: boolean): void {
-    const n = (this.#runs.get(worker) ?? 0) + (begin ? 1 : -1);
-    if (n > 0) this.#runs.set(worker, n);
-    else this.#runs.delete(worker);
-    if (this.#runs.size === 0) this.#recent.clear();
   }
 
   /** Whether `worker` may delete `digest` now: not pinned, not pinned since a run began, not being deleted. */
@@ -74,21 +123,49 @@ export class PinBoard {
     for (const go of del.waiters) go();
   }
 
-  /** A worker died: its holds, runs and deletes end with it. */
+  /** A worker died: its holds, runs and deletes end with it, and no switching waits for it. */
   releaseAll(worker: number): void {
     for (const [d, by] of [...this.#held]) {
       by.delete(worker);
       if (by.size === 0) this.#held.delete(d);
     }
-    if (this.#runs.has(worker)) {
-      this.#runs.delete(worker);
-      if (this.#runs.size === 0) this.#recent.clear();
-    }
     for (const [d, del] of [...this.#deleting]) if (del.worker === worker) this.claimed(worker, d);
+    const wasActive = this.active;
+    this.#runs.delete(worker);
+    if (this.#switching?.waiting.delete(worker)) this.#switched();
+    if (wasActive) this.#idle();
   }
 
   /** Digests pinned right now (tests, debugging). */
   get size(): number {
     return this.#held.size;
+  }
+
+  /** Record holds of `digests`; `onDeleting` is asked for a callback per digest being deleted. */
+  #hold(worker: number, digests: readonly string[], onDeleting?: () => () => void): void {
+    for (const d of digests) {
+      const by = this.#held.get(d) ?? new Map<number, number>();
+      by.set(worker, (by.get(worker) ?? 0) + 1);
+      this.#held.set(d, by);
+      if (this.active) this.#recent.add(d);
+      const del = this.#deleting.get(d);
+      if (del && onDeleting) del.waiters.push(onDeleting());
+    }
+  }
+
+  /** Switching is over once every worker asked has answered (or died): the runs waiting go on. */
+  #switched(): void {
+    const s = this.#switching;
+    if (s === undefined || s.waiting.size > 0) return;
+    this.#switching = undefined;
+    for (const ready of s.done) ready();
+    this.#idle();
+  }
+
+  /** No run left (its worker died while switching, or the last one ended): forget, stop forwarding. */
+  #idle(): void {
+    if (this.active) return;
+    this.#recent.clear();
+    for (const w of this.linked()) this.tell(w, { active: false });
   }
 }

@@ -20,10 +20,12 @@ export type WorkerRequest =
   | { berth: 'metrics'; id: number }
   /** Every other linked worker's answer to `what` (those that answer within a few seconds). */
   | { berth: 'gather'; id: number; what: Gatherable }
-  /** Pin digests a push relies on (replied once no delete of them is in flight). */
+  /** Pin digests a push relies on, while runs are in progress (replied once no delete of them is in flight). */
   | { berth: 'pin'; id: number; digests: readonly string[] }
   /** May this worker's collector delete `digest` now (replied true or false). */
-  | { berth: 'claim'; id: number; digest: string };
+  | { berth: 'claim'; id: number; digest: string }
+  /** A collector run here begins, with the pins held here (replied once every worker forwards its pins). */
+  | { berth: 'gc-begin'; id: number; digests: readonly string[] };
 
 /** What a worker can be asked for by `gather`: the pull-through cache's counters. */
 export type Gatherable = 'proxy-stats';
@@ -45,8 +47,10 @@ export type WorkerNotice =
   | { berth: 'login-failed'; limiter: LimiterName; failure: LoginFailure }
   /** Release one hold on each of these digests. */
   | { berth: 'unpin'; digests: readonly string[] }
-  /** A collector run in this worker begins or ends. */
-  | { berth: 'gc-run'; begin: boolean }
+  /** A collector run in this worker ends. */
+  | { berth: 'gc-end' }
+  /** Answer to `gc-active` number `seq`: the pins held here that the primary was not told of. */
+  | { berth: 'gc-forwarded'; seq: number; digests: readonly string[] }
   /** The delete of `digest` this worker claimed is over. */
   | { berth: 'claimed'; digest: string };
 
@@ -65,7 +69,9 @@ export type FromPrimary =
   /** Another worker's tag checks and pull times: merge them. */
   | { berth: 'proxy-times'; update: TimesUpdate }
   /** Another worker's failed login: record it in `limiter`. */
-  | { berth: 'login-failed'; limiter: LimiterName; failure: LoginFailure };
+  | { berth: 'login-failed'; limiter: LimiterName; failure: LoginFailure }
+  /** Whether collector runs are in progress (forward pins while they are); with `seq`, answer `gc-forwarded`. */
+  | { berth: 'gc-active'; active: boolean; seq?: number };
 
 /** True for a message of ours (not prom-client's, not node's). */
 export function isBerthMessage<T extends { berth: string }>(msg: unknown): msg is T {

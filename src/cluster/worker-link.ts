@@ -24,6 +24,7 @@ export class PrimaryLink {
   #drop: ((paths: readonly string[]) => void) | undefined;
   #readOnly: ((enabled: boolean, by: string) => void) | undefined;
   #proxyTimes: ((update: TimesUpdate) => void) | undefined;
+  #gcActive: ((active: boolean) => string[]) | undefined;
   /** Where the other workers' failed logins are recorded, by limiter. */
   readonly #loginFailed = new Map<LimiterName, (failure: LoginFailure) => void>();
   /** What this worker answers to `gather`, by what is asked. */
@@ -62,9 +63,11 @@ export class PrimaryLink {
   readonly pins: Pins = new SharedPins({
     pin: async (digests) => void (await this.#request({ berth: 'pin', digests })),
     unpin: (digests) => this.#tell({ berth: 'unpin', digests }),
-    run: (begin) => this.#tell({ berth: 'gc-run', begin }),
+    begin: async (digests) => void (await this.#request({ berth: 'gc-begin', digests })),
+    end: () => this.#tell({ berth: 'gc-end' }),
     claim: async (digest) => (await this.#request({ berth: 'claim', digest })) === true,
     claimed: (digest) => this.#tell({ berth: 'claimed', digest }),
+    onActive: (apply) => void (this.#gcActive = apply),
   });
 
   /** The other workers' storage caches. */
@@ -141,6 +144,11 @@ export class PrimaryLink {
     if (msg.berth === 'readonly') {
       this.#readOnly?.(msg.enabled, msg.by);
       return this.notify({ berth: 'dropped', seq: msg.seq });
+    }
+    if (msg.berth === 'gc-active') {
+      const digests = this.#gcActive?.(msg.active) ?? [];
+      if (msg.seq !== undefined) this.notify({ berth: 'gc-forwarded', seq: msg.seq, digests });
+      return;
     }
     if (msg.berth === 'proxy-times') return this.#proxyTimes?.(msg.update);
     if (msg.berth === 'login-failed') return this.#loginFailed.get(msg.limiter)?.(msg.failure);

@@ -50,8 +50,16 @@ export class Pins {
     }
   }
 
-  /** A collector run starts: from now on, every pin is remembered until the last run ends. */
-  beginRun(): () => void {
+  /**
+   * A collector run starts: from now on, every pin is remembered until the last run ends.
+   * Resolves once pins everywhere they are held (other workers: src/cluster) count for it.
+   */
+  async beginRun(): Promise<() => void> {
+    return this.beginHere();
+  }
+
+  /** beginRun() in this process only. */
+  protected beginHere(): () => void {
     this.runs++;
     let ended = false;
     return () => {

@@ -47,10 +47,18 @@ export async function manifestStatus(app: App, name: string, ref: string, accept
 /**
  * What the workers of one Berth share, wired in this process for `count` registries: cache
  * drops reach the others, one upload lock, and pins over one PinBoard (the primary's side of
- * src/cluster/shared-pins.ts) reached directly instead of over IPC.
+ * src/cluster/shared-pins.ts), its notices delivered on the next turn as over IPC.
  */
 export function sharedInProcess(count: number): NonNullable<RegistryStorageOptions['shared']>[] {
-  const board = new PinBoard();
+  const applies: ((active: boolean) => string[])[] = [];
+  const board = new PinBoard(
+    (worker, notice) =>
+      setImmediate(() => {
+        const digests = applies[worker]?.(notice.active) ?? [];
+        if (notice.seq !== undefined) board.forwarded(worker, notice.seq, digests);
+      }),
+    () => applies.keys(),
+  );
   const locks = new KeyedLock();
   const drops: ((paths: readonly string[]) => void)[] = [];
   return Array.from({ length: count }, (_, worker) => ({
@@ -62,9 +70,14 @@ export function sharedInProcess(count: number): NonNullable<RegistryStorageOptio
     pins: new SharedPins({
       pin: (digests) => new Promise<void>((granted) => board.pin(worker, digests, granted)),
       unpin: (digests) => board.unpin(worker, digests),
-      run: (begin) => board.run(worker, begin),
+      begin: (digests) => new Promise<void>((ready) => board.begin(worker, digests, ready)),
+      end: () => board.end(worker),
       claim: async (digest) => board.claim(worker, digest),
       claimed: (digest) => board.claimed(worker, digest),
+      onActive: (apply) => {
+        applies[worker] = apply;
+        board.hello(worker);
+      },
     }),
   }));
 }

@@ -130,7 +130,7 @@ export class GarbageCollector {
   ): Promise<GcRun> {
     const { driver, pins, events } = this.registry;
     const fresh = driver instanceof CachingDriver ? driver.uncached : driver;
-    const endRun = pins.beginRun();
+    const endRun = await pins.beginRun();
     const cutoff = started - opts.gracePeriodMs;
     const swept: Swept = { manifests: [], blobs: [], spared: 0, errors: [] };
     let repositories = 0;
