@@ -45,6 +45,11 @@ export class Hub {
   /** Serve a new worker's requests. */
   attach(worker: Worker): void {
     this.#workers.set(worker.id, worker);
+    // A worker killed a moment ago stays attached until its 'exit' event (which detaches it and
+    // settles what waits for it). A message sent to it meanwhile, by the hub or by node:cluster
+    // itself (a connection handed over), fails later as an 'error' event on the Worker; an
+    // unhandled one would end the primary and every worker with it.
+    worker.on('error', (err: Error) => this.log.debug('cluster: send to a gone worker', { worker: worker.id, error: String(err) }));
     worker.on('message', (msg: unknown) => {
       if (isBerthMessage<FromWorker>(msg)) this.#onMessage(worker, msg);
     });
@@ -165,13 +170,8 @@ export class Hub {
     entry.done(entry.values);
   }
 
+  /** Send a worker one of our messages (a failure comes as the 'error' event attach() handles). */
   #send(worker: Worker, msg: FromPrimary): void {
-    // A worker killed a moment ago is still attached until its 'exit' event (which detaches it
-    // and settles what waits for it). Sending to it fails later, not here: without a callback
-    // node emits that failure as an 'error' event, and an unhandled one ends the primary and
-    // with it every worker.
-    worker.send(msg, (err: Error | null) => {
-      if (err) this.log.debug('cluster: send to a gone worker', { worker: worker.id, error: String(err) });
-    });
+    worker.send(msg);
   }
 }

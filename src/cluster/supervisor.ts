@@ -22,9 +22,6 @@ export function supervise(count: number, log: Logger, drainTimeoutMs: number): v
 
   const fork = (): Worker => {
     const worker = cluster.fork();
-    // node:cluster's own messages to a worker (a connection handed over) fail the same way once
-    // it is dead, as an 'error' event that would end the primary: the 'exit' event handles it.
-    worker.on('error', (err: Error) => log.debug('cluster: worker channel error', { worker: worker.id, error: String(err) }));
     hub.attach(worker);
     worker.on('message', (msg: unknown) => {
       if (!isBerthMessage<FromWorker>(msg) || msg.berth !== 'ready') return;
