@@ -84,14 +84,12 @@ export class PinBoard {
 
   /** Pin `digests` for `worker`; `granted` runs once no delete of them is in flight. */
   pin(worker: number, digests: readonly string[], granted: () => void): void {
-    let waiting = 1;
+    const busy = this.#hold(worker, digests);
+    let waiting = busy.length + 1;
     const done = (): void => {
       if (--waiting === 0) granted();
     };
-    this.#hold(worker, digests, () => {
-      waiting++;
-      return done;
-    });
+    for (const del of busy) del.waiters.push(done);
     done();
   }
 
@@ -141,16 +139,15 @@ export class PinBoard {
     return this.#held.size;
   }
 
-  /** Record holds of `digests`; `onDeleting` is asked for a callback per digest being deleted. */
-  #hold(worker: number, digests: readonly string[], onDeleting?: () => () => void): void {
+  /** Record holds of `digests`; returns the deletes of them in flight. */
+  #hold(worker: number, digests: readonly string[]): { waiters: (() => void)[] }[] {
     for (const d of digests) {
       const by = this.#held.get(d) ?? new Map<number, number>();
       by.set(worker, (by.get(worker) ?? 0) + 1);
       this.#held.set(d, by);
       if (this.active) this.#recent.add(d);
-      const del = this.#deleting.get(d);
-      if (del && onDeleting) del.waiters.push(onDeleting());
     }
+    return digests.flatMap((d) => this.#deleting.get(d) ?? []);
   }
 
   /** Switching is over once every worker asked has answered (or died): the runs waiting go on. */

@@ -33,8 +33,6 @@ interface Hold {
 export class SharedPins extends Pins {
   /** What the primary last said: runs in progress. True until it has said (a booting worker forwards). */
   #active = true;
-  /** Runs of this worker's collector in progress. */
-  #runsHere = 0;
   readonly #holds = new Set<Hold>();
 
   constructor(private readonly link: PinLink) {
@@ -48,7 +46,7 @@ export class SharedPins extends Pins {
   /** Pinned here at once (this worker's collector sees it); told to the primary while runs are in progress. */
   override async hold(digests: Iterable<string>): Promise<() => void> {
     const list = [...new Set(digests)];
-    const hold: Hold = { digests: list, told: this.#active || this.#runsHere > 0 };
+    const hold: Hold = { digests: list, told: this.#active || this.runs > 0 };
     this.#holds.add(hold);
     const told = hold.told ? this.link.pin(list) : undefined;
     let releaseHere: (() => void) | undefined;
@@ -69,10 +67,8 @@ export class SharedPins extends Pins {
 
   override async beginRun(): Promise<() => void> {
     const endHere = this.beginHere();
-    this.#runsHere++;
     const end = once(() => {
       endHere();
-      this.#runsHere--;
       this.link.end();
     });
     try {

@@ -16,7 +16,8 @@ export class Pins {
   /** Digests pinned since the oldest collector run in progress started. */
   private readonly recent = new Set<string>();
   private readonly deleting = new Map<string, Promise<unknown>>();
-  private runs = 0;
+  /** Collector runs in progress in this process. */
+  protected runs = 0;
 
   /** Pin `digests` until the returned release is called; waits for deletes already in flight. */
   async hold(digests: Iterable<string>): Promise<() => void> {
