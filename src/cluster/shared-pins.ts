@@ -4,7 +4,7 @@
  * a push in one worker and a run in another agree on a digest as they do in one process. With
  * no run in progress a pin costs no IPC.
  */
-import { Pins } from '../registry/pins.js';
+import { once, Pins } from '../registry/pins.js';
 
 /** How a worker reaches the primary's PinBoard (src/cluster/worker-link.ts; in tests, directly). */
 export interface PinLink {
@@ -104,14 +104,4 @@ export class SharedPins extends Pins {
     }
     return out;
   }
-}
-
-/** `fn`, run on the first call only (a release or an end called twice counts once). */
-function once(fn: () => void): () => void {
-  let done = false;
-  return () => {
-    if (done) return;
-    done = true;
-    fn();
-  };
 }

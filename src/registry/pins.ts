@@ -28,17 +28,14 @@ export class Pins {
     }
     const busy = list.flatMap((d) => this.deleting.get(d) ?? []);
     if (busy.length > 0) await Promise.allSettled(busy);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
+    return once(() => {
       for (const d of list) {
         const n = (this.held.get(d) ?? 1) - 1;
         if (n <= 0) this.held.delete(d);
         else this.held.set(d, n);
         if (this.runs > 0) this.recent.add(d);
       }
-    };
+    });
   }
 
   /** Run `fn` while pinned on `digests` (released however it ends). */
@@ -62,12 +59,9 @@ export class Pins {
   /** beginRun() in this process only. */
   protected beginHere(): () => void {
     this.runs++;
-    let ended = false;
-    return () => {
-      if (ended) return;
-      ended = true;
+    return once(() => {
       if (--this.runs === 0) this.recent.clear();
-    };
+    });
   }
 
   /** Whether `digest` is pinned now or was pinned since a run in progress started. */
@@ -89,4 +83,14 @@ export class Pins {
       this.deleting.delete(digest);
     }
   }
+}
+
+/** `fn`, run on the first call only: a release or an end called twice counts once. */
+export function once(fn: () => void): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    fn();
+  };
 }
